@@ -1,0 +1,33 @@
+import { DEVICE_FLOW, DEVICE_FLOW_LIMITS } from './device-flow.constants';
+
+// These numbers are promised to clients by contract §2; a change here must be a contract change.
+describe('DEVICE_FLOW', () => {
+  it('holds the contract §2 timings', () => {
+    expect(DEVICE_FLOW).toEqual({
+      flowLifetimeSeconds: 900,
+      pollIntervalSeconds: 5,
+      slowDownStepSeconds: 5,
+      approvalPickupFloorSeconds: 60,
+      denialFloorSeconds: 1,
+      userCodeClaimAttempts: 5,
+      approvalGuardSeconds: 60,
+      approvalGrantSeconds: 300,
+      grantNonceSeconds: 600,
+      ssoStateSeconds: 900,
+      bearerCachePositiveSeconds: 60,
+      bearerCacheNegativeSeconds: 10,
+    });
+  });
+
+  it('keeps the nonce reservation longer than the grant it protects', () => {
+    expect(DEVICE_FLOW.grantNonceSeconds).toBeGreaterThan(DEVICE_FLOW.approvalGrantSeconds);
+  });
+
+  it('holds the contract field limits', () => {
+    expect(DEVICE_FLOW_LIMITS).toEqual({
+      clientIdMaxLength: 64,
+      deviceLabelMaxLength: 255,
+      subjectIssuerMaxLength: 255,
+    });
+  });
+});

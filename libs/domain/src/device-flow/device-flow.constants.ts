@@ -1,0 +1,38 @@
+/**
+ * Fixed timings and limits of the device flow (contract §2). They are not configuration: clients,
+ * Lua scripts and the `/device` page all assume these values, so they change only with the contract.
+ * Units are in the names.
+ */
+export const DEVICE_FLOW = {
+  /** Lifetime of a device code and its user code from issuance (`expires_in`). */
+  flowLifetimeSeconds: 900,
+  /** The poll interval a client starts with (`interval`). */
+  pollIntervalSeconds: 5,
+  /** How much each `slow_down` raises that device code's required interval (RFC 8628 §3.5). */
+  slowDownStepSeconds: 5,
+  /** After approval the state lives at least this long, so the client can still pick the token up. */
+  approvalPickupFloorSeconds: 60,
+  /** After denial the state lives at least this long, so the client's next poll can see the denial. */
+  denialFloorSeconds: 1,
+  /** How many user codes issuance tries before answering 503 `user_code_exhausted`. */
+  userCodeClaimAttempts: 5,
+  /** Lifetime of the approval guard that serialises approvals of one device identity. */
+  approvalGuardSeconds: 60,
+  /** Lifetime of the SSO approval grant cookie. */
+  approvalGrantSeconds: 300,
+  /** How long a consumed approval-grant nonce stays reserved (longer than the grant lives). */
+  grantNonceSeconds: 600,
+  /** Lifetime of the SSO login state (`device_sso_state:*`), one flow lifetime. */
+  ssoStateSeconds: 900,
+  /** Bearer resolution cache: how long a valid token is trusted without SQL. */
+  bearerCachePositiveSeconds: 60,
+  /** Bearer resolution cache: how long an unknown or dead token is remembered as `invalid`. */
+  bearerCacheNegativeSeconds: 10,
+} as const;
+
+/** Column and field limits shared by validation and the schema (contract §5.1, §8.3). */
+export const DEVICE_FLOW_LIMITS = {
+  clientIdMaxLength: 64,
+  deviceLabelMaxLength: 255,
+  subjectIssuerMaxLength: 255,
+} as const;

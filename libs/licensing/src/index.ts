@@ -1,0 +1,17 @@
+export {
+  evaluateLicense,
+  generateLicenseKeyPair,
+  LICENSE_FORMAT,
+  signLicense,
+} from './license-evaluator';
+export type {
+  LicenseEvaluation,
+  LicenseEvaluationInput,
+  LicenseKeyPair,
+  SignLicenseInput,
+} from './license-evaluator';
+export * from './license-refresh.service';
+export * from './license-status.store';
+export * from './licensing.env';
+export * from './licensing.module';
+export * from './licensing.tokens';
