@@ -1,0 +1,26 @@
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities/entity-list';
+import { MIGRATIONS } from './migrations/migration-list';
+
+export interface DatabaseSettings {
+  readonly url: string;
+  readonly poolMax: number;
+  /** Shows up in pg_stat_activity, so an operator can tell the services' connections apart. */
+  readonly applicationName: string;
+}
+
+/** The one data source definition, shared by the services and the migration command. */
+export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: settings.url,
+    applicationName: settings.applicationName,
+    entities: [...ENTITIES],
+    migrations: [...MIGRATIONS],
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: settings.poolMax },
+  };
+}

@@ -1,0 +1,40 @@
+import { type DynamicModule, Global, Injectable, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { HealthIndicator } from '@dify/platform';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, type DatabaseSettings } from './data-source.options';
+import { AuditLogRepository } from './repositories/audit-log.repository';
+import { OAuthAccessTokenRepository } from './repositories/oauth-access-token.repository';
+
+@Injectable()
+export class DatabaseHealthIndicator implements HealthIndicator {
+  readonly name = 'postgres';
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async check(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}
+
+const REPOSITORIES = [AuditLogRepository, OAuthAccessTokenRepository];
+
+@Global()
+@Module({})
+export class DbModule {
+  static forRoot(settings: DatabaseSettings): DynamicModule {
+    return {
+      module: DbModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(settings),
+          // Fail boot quickly instead of retrying for minutes; the orchestrator restarts us.
+          retryAttempts: 2,
+          retryDelay: 1_000,
+        }),
+      ],
+      providers: [DatabaseHealthIndicator, ...REPOSITORIES],
+      exports: [DatabaseHealthIndicator, ...REPOSITORIES],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { loadEnvOrExit } from '@dify/platform';
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './data-source.options';
+import { migrateEnvSchema } from './migrate.env';
+
+/**
+ * The migration command: `migrate` (default) applies every pending migration, `revert` undoes
+ * the latest one. Services never migrate; this runs as its own step before they start.
+ */
+async function main(): Promise<void> {
+  const config = loadEnvOrExit('migrate', migrateEnvSchema);
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'migrate' } });
+  const command = process.argv[2] ?? 'migrate';
+  if (command !== 'migrate' && command !== 'revert') {
+    logger.error(`unknown command "${command}"; use migrate or revert`);
+    process.exit(2);
+  }
+  const dataSource = new DataSource(
+    dataSourceOptions({ url: config.DATABASE_URL, poolMax: 1, applicationName: 'dify-migrate' }),
+  );
+  await dataSource.initialize();
+  try {
+    if (command === 'migrate') {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      logger.info(
+        { applied: applied.map((m) => m.name) },
+        `applied ${applied.length} migration(s)`,
+      );
+    } else {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      logger.info('reverted the latest migration');
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  pino({ base: { service: 'migrate' } }).error({ err: error }, 'migration failed');
+  process.exit(1);
+});

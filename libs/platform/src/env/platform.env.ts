@@ -1,0 +1,80 @@
+import { env, EnvVarError, type EnvVar } from './env-var';
+
+/** Env fragments shared by several services; each app composes the ones it uses into its schema. */
+
+export const databaseEnv = {
+  DATABASE_URL: env.url({
+    description: 'Postgres connection URL',
+    default: 'postgres://postgres@127.0.0.1:5432/dify',
+    protocols: ['postgres:', 'postgresql:'],
+    secret: true,
+  }),
+  DATABASE_POOL_MAX: env.int({
+    description: 'Maximum Postgres connections per process',
+    default: 10,
+    min: 1,
+    max: 200,
+  }),
+} as const;
+
+export const redisEnv = {
+  REDIS_URL: env.url({
+    description: 'Redis connection URL (also used by BullMQ)',
+    default: 'redis://127.0.0.1:6379/0',
+    protocols: ['redis:', 'rediss:'],
+    secret: true,
+  }),
+  REDIS_KEY_PREFIX: env.str({
+    description: 'Prefix for every Redis key and BullMQ queue of this deployment',
+    default: '',
+    maxLength: 64,
+  }),
+} as const;
+
+export const loggingEnv = {
+  LOG_LEVEL: env.oneOf({
+    description: 'pino log level',
+    default: 'info',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+  }),
+} as const;
+
+export const listenEnv = {
+  HOST: env.str({ description: 'Address the HTTP listeners bind to', default: '0.0.0.0' }),
+} as const;
+
+/** The placeholder shipped in `.env.example`; a deployment that kept it has no secret at all. */
+export const EXAMPLE_SECRET_KEY = 'change-me-to-a-random-secret-of-at-least-32-bytes';
+
+function secretKey(): EnvVar<string> {
+  const base = env.str({
+    description: 'Signs console sessions and approval grants; at least 32 bytes, random',
+    minLength: 32,
+    secret: true,
+  });
+  return {
+    ...base,
+    parse(raw) {
+      if (raw.trim() === EXAMPLE_SECRET_KEY) {
+        throw new EnvVarError('still holds the example value; generate a random one');
+      }
+      return base.parse(raw);
+    },
+  };
+}
+
+export const secretKeyEnv = { SECRET_KEY: secretKey() } as const;
+
+/** Public URLs of the deployment, as browsers and CLIs reach it; the Host header is never used. */
+export const publicUrlEnv = {
+  CONSOLE_API_URL: env.url({
+    description: 'Public base URL of the API (the OAuth issuer); trailing slash stripped',
+    default: 'http://localhost:5001',
+    protocols: ['http:', 'https:'],
+  }),
+  CONSOLE_WEB_URL: env.url({
+    description: 'Public base URL of the web pages (/signin, /device)',
+    default: 'http://localhost:5001',
+    protocols: ['http:', 'https:'],
+  }),
+} as const;

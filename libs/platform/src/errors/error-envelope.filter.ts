@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  NotFoundException,
+} from '@nestjs/common';
+import { DomainError } from '@dify/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'nestjs-pino';
+import { ApiError } from './api-error';
+import {
+  defaultCodeFor,
+  type ErrorEnvelope,
+  internalErrorEnvelope,
+  PLATFORM_ERROR_CODES,
+} from './error-envelope';
+
+/** Statuses for domain error codes; each app declares the codes its libs can raise. */
+export type DomainErrorStatuses = Readonly<Record<string, number>>;
+
+// Fastify's own request errors (body parsing and limits) are the caller's fault, never a 500.
+const FASTIFY_CLIENT_ERRORS: Readonly<Record<string, { status: number; code: string }>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: PLATFORM_ERROR_CODES.payloadTooLarge },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: PLATFORM_ERROR_CODES.invalidJson },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: PLATFORM_ERROR_CODES.badRequest },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: PLATFORM_ERROR_CODES.unsupportedMediaType },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: PLATFORM_ERROR_CODES.invalidJson },
+};
+
+interface FastifyClientError {
+  code: string;
+  statusCode: number;
+  message: string;
+}
+
+function isFastifyClientError(error: unknown): error is FastifyClientError {
+  if (typeof error !== 'object' || error === null) return false;
+  const candidate = error as Partial<FastifyClientError>;
+  return (
+    typeof candidate.statusCode === 'number' &&
+    candidate.statusCode >= 400 &&
+    candidate.statusCode < 500 &&
+    typeof candidate.code === 'string'
+  );
+}
+
+/**
+ * Renders every error as the canonical envelope `{code, message, status, details?}`. Anything
+ * unexpected becomes a 500 whose body says nothing, with an error id that is logged alongside
+ * the stack so an operator can find it.
+ */
+@Catch()
+export class ErrorEnvelopeFilter implements ExceptionFilter {
+  constructor(
+    private readonly logger: Logger,
+    private readonly domainStatuses: DomainErrorStatuses = {},
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const envelope = this.toEnvelope(exception, http.getRequest<FastifyRequest>());
+    if (!reply.sent) {
+      void reply.status(envelope.status).header('cache-control', 'no-store').send(envelope);
+    }
+  }
+
+  private toEnvelope(exception: unknown, request: FastifyRequest): ErrorEnvelope {
+    if (exception instanceof ApiError) {
+      return {
+        code: exception.code,
+        message: exception.message,
+        status: exception.getStatus(),
+        ...(exception.details === undefined ? {} : { details: exception.details }),
+      };
+    }
+    if (exception instanceof NotFoundException && !request.routeOptions.url) {
+      // The router's own 404 would echo the query string, which may carry a user code.
+      const path = request.url.split('?')[0];
+      return {
+        code: defaultCodeFor(404),
+        message: `Cannot ${request.method} ${path}`,
+        status: 404,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status >= 500) return this.internal(exception);
+      return { code: defaultCodeFor(status), message: exception.message, status };
+    }
+    if (exception instanceof DomainError) {
+      const status = this.domainStatuses[exception.code];
+      if (status === undefined) return this.internal(exception);
+      return {
+        code: exception.code,
+        message: exception.message,
+        status,
+        ...(exception.details === undefined ? {} : { details: exception.details }),
+      };
+    }
+    if (isFastifyClientError(exception)) {
+      const known = FASTIFY_CLIENT_ERRORS[exception.code];
+      const status = known?.status ?? exception.statusCode;
+      return {
+        code: known?.code ?? defaultCodeFor(status),
+        message: exception.message,
+        status,
+      };
+    }
+    return this.internal(exception);
+  }
+
+  private internal(exception: unknown): ErrorEnvelope {
+    const errorId = randomUUID();
+    this.logger.error({ err: exception, error_id: errorId }, 'unhandled error');
+    return { ...internalErrorEnvelope(), details: { error_id: errorId } };
+  }
+}

@@ -1,0 +1,57 @@
+import type { IncomingMessage } from 'node:http';
+import type { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { ErrorEnvelopeFilter, type DomainErrorStatuses } from '../errors/error-envelope.filter';
+import { RequestValidationPipe } from '../errors/validation';
+import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
+import { MetricsService } from '../metrics/metrics.service';
+
+/** Bodies above this are refused with 413 before they are parsed (contract §1.3). */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface HttpAppOptions {
+  readonly domainErrorStatuses?: DomainErrorStatuses;
+}
+
+/**
+ * Builds a Fastify-backed Nest app with everything production and tests share: JSON logs with
+ * request ids, the validation pipe, the error envelope, and request metrics. It does not listen,
+ * so tests can pick their own port.
+ */
+export async function createHttpApp(
+  rootModule: Type<unknown> | DynamicModule,
+  options: HttpAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    genReqId: (request: IncomingMessage) => requestIdOf(request),
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    bufferLogs: true,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.useGlobalPipes(new RequestValidationPipe());
+  app.useGlobalFilters(new ErrorEnvelopeFilter(logger, options.domainErrorStatuses));
+
+  const metrics = app.get(MetricsService);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequestDuration.observe(
+      {
+        method: request.method,
+        // The route pattern, not the URL, keeps label cardinality bounded.
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+  return app;
+}

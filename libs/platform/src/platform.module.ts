@@ -1,0 +1,40 @@
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import type { HealthIndicator } from './health/health-indicator';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { bullRootOptions } from './queue/queue-connection';
+import type { RedisSettings } from './redis/redis-connection';
+import { RedisHealthIndicator, RedisModule } from './redis/redis.module';
+
+export interface PlatformOptions {
+  readonly service: string;
+  readonly logLevel: string;
+  readonly redis: RedisSettings;
+  /** HTTP apps serve health and metrics through their router; contexts through an OpsServer. */
+  readonly http: boolean;
+  /** Readiness checks besides Redis, provided by the process's other modules (e.g. Postgres). */
+  readonly healthIndicators?: readonly Type<HealthIndicator>[];
+}
+
+/**
+ * What every process stands on: JSON logging, the shared Redis client, BullMQ's connection,
+ * health and metrics. Each app adds its own data and queue modules on top.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        LoggingModule.forRoot({ service: options.service, level: options.logLevel }),
+        RedisModule.forRoot(options.redis),
+        HealthModule.forRoot({
+          http: options.http,
+          indicators: [...(options.healthIndicators ?? []), RedisHealthIndicator],
+        }),
+        BullModule.forRoot(bullRootOptions(options.redis)),
+      ],
+    };
+  }
+}

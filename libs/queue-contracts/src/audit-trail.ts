@@ -1,0 +1,52 @@
+import { generateUuidV7 } from '@dify/domain';
+import { DEFAULT_JOB_OPTIONS } from './job-options';
+import { jobIds } from './job-ids';
+import type { AuditRecordPayload, AuditService } from './payloads/audit-record.payload';
+import { JOBS } from './queue-names';
+
+/** The part of a BullMQ queue the audit trail needs; declared here to keep this lib framework-free. */
+export interface JobQueue {
+  add(name: string, data: unknown, options: Record<string, unknown>): Promise<unknown>;
+}
+
+/** The part of a pino logger the audit trail needs. */
+export interface AuditLogSink {
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
+export type AuditEventInput = Omit<
+  AuditRecordPayload,
+  'eventId' | 'occurredAt' | 'service' | 'payload'
+> & {
+  readonly payload?: Record<string, unknown>;
+};
+
+/**
+ * Records audit events: one JSON log line with `audit: true`, and an `audit.record` job whose id
+ * is the event id so the worker writes exactly one row. Call it after the change it describes
+ * has committed.
+ */
+export class AuditTrail {
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly service: AuditService,
+    private readonly logger: AuditLogSink,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async record(input: AuditEventInput): Promise<string> {
+    const record: AuditRecordPayload = {
+      ...input,
+      eventId: generateUuidV7(),
+      occurredAt: this.now().toISOString(),
+      service: this.service,
+      payload: input.payload ?? {},
+    };
+    this.logger.info({ audit: true, ...record }, record.event);
+    await this.queue.add(JOBS.auditRecord, record, {
+      ...DEFAULT_JOB_OPTIONS.audit,
+      jobId: jobIds.auditRecord(record.eventId),
+    });
+    return record.eventId;
+  }
+}

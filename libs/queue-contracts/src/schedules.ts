@@ -1,0 +1,38 @@
+import { JOBS, QUEUES, type JobName, type QueueName } from './queue-names';
+
+export type ScheduleRepeat =
+  | { readonly kind: 'cron'; readonly pattern: string; readonly tz: 'UTC' }
+  | { readonly kind: 'every'; readonly everyMs: number };
+
+export interface ScheduleEntry {
+  /** The BullMQ job scheduler id. Fixed, so every beat replica upserts the same scheduler. */
+  readonly id: string;
+  readonly queue: QueueName;
+  readonly job: JobName;
+  readonly repeat: ScheduleRepeat;
+  /** A schedule an operator can switch off; beat removes its scheduler when switched off. */
+  readonly switch?: 'tokenPurge';
+}
+
+/** Every recurring job of the system (contract §14). `beat` is the only process applying it. */
+export const SCHEDULES: readonly ScheduleEntry[] = [
+  {
+    id: 'tokens.purge-retention',
+    queue: QUEUES.maintenance,
+    job: JOBS.tokensPurgeRetention,
+    repeat: { kind: 'cron', pattern: '0 5 * * *', tz: 'UTC' },
+    switch: 'tokenPurge',
+  },
+  {
+    id: 'license.refresh',
+    queue: QUEUES.maintenance,
+    job: JOBS.licenseRefresh,
+    repeat: { kind: 'every', everyMs: 60_000 },
+  },
+  {
+    id: 'audit.purge-retention',
+    queue: QUEUES.maintenance,
+    job: JOBS.auditPurgeRetention,
+    repeat: { kind: 'cron', pattern: '30 5 * * *', tz: 'UTC' },
+  },
+];

@@ -1,0 +1,19 @@
+import Redis from 'ioredis';
+
+/** Deletes every key under a test run's prefix (SCAN, never KEYS, so a shared server stays responsive). */
+export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Promise<number> {
+  if (!prefix) throw new Error('refusing to delete keys without a prefix');
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}

@@ -1,0 +1,125 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { freePort } from './free-port';
+import { testEnvironment } from './test-env';
+import { waitFor } from './wait-for';
+
+export type ServiceName = 'api' | 'auth' | 'worker' | 'beat';
+
+const PORT_VARIABLE: Readonly<Record<ServiceName, string>> = {
+  api: 'API_PORT',
+  auth: 'AUTH_PORT',
+  worker: 'WORKER_HEALTH_PORT',
+  beat: 'BEAT_HEALTH_PORT',
+};
+
+const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+export interface ExitStatus {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** The environment every service of one test run shares: the run's database and key prefix. */
+export function sharedServiceEnv(): Record<string, string> {
+  const { databaseUrl, redisUrl, keyPrefix } = testEnvironment();
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: keyPrefix,
+    SECRET_KEY: randomBytes(32).toString('base64url'),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    TZ: 'UTC',
+  };
+}
+
+/**
+ * One service started from its build output (`dist/<name>/main.js`) as a real process, the way
+ * production runs it. Its stdout and stderr lines are kept so tests can read the logs.
+ */
+export class ServiceProcess {
+  readonly lines: string[] = [];
+  readonly exited: Promise<ExitStatus>;
+
+  private constructor(
+    readonly name: ServiceName,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => this.lines.push(line));
+    }
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+  }
+
+  /** Starts the service and waits until `/health/ready` answers 200 (or the process dies). */
+  static async start(
+    name: ServiceName,
+    env: Record<string, string> = {},
+    { waitUntilReady = true }: { waitUntilReady?: boolean } = {},
+  ): Promise<ServiceProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', name, 'main.js')], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...sharedServiceEnv(),
+        [PORT_VARIABLE[name]]: String(port),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new ServiceProcess(name, port, child);
+    if (waitUntilReady) await service.waitUntilReady();
+    return service;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  async waitUntilReady(timeoutMs = 20_000): Promise<void> {
+    let exited: ExitStatus | undefined;
+    void this.exited.then((status) => (exited = status));
+    await waitFor(
+      async () => {
+        if (exited) {
+          throw new Error(
+            `${this.name} exited (${JSON.stringify(exited)}):\n${this.lines.join('\n')}`,
+          );
+        }
+        const response = await fetch(`${this.baseUrl}/health/ready`).catch(() => undefined);
+        return response?.status === 200;
+      },
+      { timeoutMs, description: `${this.name} to become ready` },
+    ).catch((error: unknown) => {
+      this.child.kill('SIGKILL');
+      throw error;
+    });
+  }
+
+  /** Parsed JSON log lines (non-JSON lines are skipped). */
+  logEntries(): Record<string, unknown>[] {
+    return this.lines.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitStatus> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}

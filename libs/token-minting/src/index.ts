@@ -1,0 +1,2 @@
+export * from './token-minting.module';
+export * from './token-retention.service';
