@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { loadEnv, MAX_BODY_BYTES } from '@dify/platform';
+import { testEnvironment } from '@dify/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApiApp } from './api-app.factory';
+import { apiEnvSchema } from './api.env';
+
+function configFor(overrides: Record<string, string> = {}) {
+  const { databaseUrl, redisUrl, keyPrefix } = testEnvironment();
+  return loadEnv(apiEnvSchema, {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: keyPrefix,
+    SECRET_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+}
+
+async function start(overrides: Record<string, string> = {}): Promise<NestFastifyApplication> {
+  const app = await createApiApp(configFor(overrides));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+describe('api app (real Postgres and Redis)', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await start();
+  });
+
+  afterAll(() => app.close());
+
+  it('is live and ready when Postgres and Redis answer', async () => {
+    const live = await app.inject({ method: 'GET', url: '/health/live' });
+    expect(live.json()).toEqual({ status: 'ok' });
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ ready: true, checks: { postgres: 'up', redis: 'up' } });
+  });
+
+  it('answers unknown routes with the canonical 404 envelope', async () => {
+    const response = await app.inject({ method: 'GET', url: '/no/such/route' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({
+      code: 'not_found',
+      message: 'Cannot GET /no/such/route',
+      status: 404,
+    });
+  });
+
+  it('answers malformed and oversized bodies with 4xx envelopes, never 500', async () => {
+    const cases = [
+      { payload: '{"broken', type: 'application/json', status: 400 },
+      { payload: 'x'.repeat(MAX_BODY_BYTES + 1), type: 'application/json', status: 413 },
+    ];
+    for (const { payload, type, status } of cases) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/health/live',
+        payload,
+        headers: { 'content-type': type },
+      });
+      expect(response.statusCode).toBe(status);
+      expect(response.json()).toMatchObject({ status, code: expect.any(String) });
+    }
+  });
+
+  it('echoes an acceptable X-Request-Id and replaces a forged one', async () => {
+    const echoed = await app.inject({
+      method: 'GET',
+      url: '/health/live',
+      headers: { 'x-request-id': 'req-123' },
+    });
+    expect(echoed.headers['x-request-id']).toBe('req-123');
+    const forged = await app.inject({
+      method: 'GET',
+      url: '/health/live',
+      headers: { 'x-request-id': 'evil\nline' },
+    });
+    expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves Prometheus metrics including request durations', async () => {
+    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.body).toContain('http_request_duration_seconds_bucket');
+    expect(response.body).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('reports not ready while Redis does not answer', async () => {
+    const isolated = await start({ REDIS_URL: 'redis://127.0.0.1:1/0' });
+    try {
+      const ready = await isolated.inject({ method: 'GET', url: '/health/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({
+        ready: false,
+        checks: { postgres: 'up', redis: 'down' },
+      });
+    } finally {
+      await isolated.close();
+    }
+  });
+});

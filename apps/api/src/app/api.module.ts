@@ -1,0 +1,43 @@
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DatabaseHealthIndicator, DbModule } from '@dify/db';
+import { PlatformModule } from '@dify/platform';
+import { AuditTrail, QUEUES } from '@dify/queue-contracts';
+import type { Queue } from 'bullmq';
+import { PinoLogger } from 'nestjs-pino';
+import { API_CONFIG } from './api-config.token';
+import type { ApiConfig } from './api.env';
+
+/** The gateway for the browser and the CLI. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'api',
+          logLevel: config.LOG_LEVEL,
+          redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
+          http: true,
+          healthIndicators: [DatabaseHealthIndicator],
+        }),
+        DbModule.forRoot({
+          url: config.DATABASE_URL,
+          poolMax: config.DATABASE_POOL_MAX,
+          applicationName: 'dify-api',
+        }),
+        BullModule.registerQueue({ name: QUEUES.audit }),
+      ],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        {
+          provide: AuditTrail,
+          useFactory: (queue: Queue, logger: PinoLogger) => new AuditTrail(queue, 'api', logger),
+          inject: [getQueueToken(QUEUES.audit), PinoLogger],
+        },
+      ],
+      exports: [AuditTrail],
+    };
+  }
+}

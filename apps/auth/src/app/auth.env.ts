@@ -1,0 +1,22 @@
+import {
+  databaseEnv,
+  env,
+  listenEnv,
+  loggingEnv,
+  publicUrlEnv,
+  redisEnv,
+  secretKeyEnv,
+  type EnvOf,
+} from '@dify/platform';
+
+export const authEnvSchema = {
+  ...databaseEnv,
+  ...redisEnv,
+  ...loggingEnv,
+  ...listenEnv,
+  ...secretKeyEnv,
+  ...publicUrlEnv,
+  AUTH_PORT: env.port({ description: 'HTTP port of the auth service', default: 5002 }),
+} as const;
+
+export type AuthConfig = EnvOf<typeof authEnvSchema>;

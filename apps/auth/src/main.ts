@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { exitGracefullyOnSignals, loadEnvOrExit } from '@dify/platform';
+import { Logger } from 'nestjs-pino';
+import { createAuthApp } from './app/auth-app.factory';
+import { authEnvSchema } from './app/auth.env';
+
+async function bootstrap(): Promise<void> {
+  const config = loadEnvOrExit('auth', authEnvSchema);
+  const app = await createAuthApp(config);
+  const logger = app.get(Logger);
+  exitGracefullyOnSignals(app, logger);
+  await app.listen(config.AUTH_PORT, config.HOST);
+  logger.log(`auth listening on ${await app.getUrl()}`);
+}
+
+void bootstrap();

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { createOpsContext, exitGracefullyOnSignals, loadEnvOrExit } from '@dify/platform';
+import { BeatModule } from './app/beat.module';
+import { beatEnvSchema } from './app/beat.env';
+
+async function bootstrap(): Promise<void> {
+  const config = loadEnvOrExit('beat', beatEnvSchema);
+  const beat = await createOpsContext(BeatModule.forRoot(config), {
+    port: config.BEAT_HEALTH_PORT,
+    host: config.HOST,
+  });
+  exitGracefullyOnSignals(beat, beat.logger);
+  beat.logger.log(`beat running; health on :${beat.opsPort}`);
+}
+
+void bootstrap();

@@ -1,0 +1,64 @@
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { DatabaseHealthIndicator, DbModule } from '@dify/db';
+import { LicensingModule } from '@dify/licensing';
+import { PlatformModule } from '@dify/platform';
+import type { QueueName } from '@dify/queue-contracts';
+import { TokenMintingModule } from '@dify/token-minting';
+import { AuditRecordHandler } from '../handlers/audit-record.handler';
+import { AuditRetentionHandler } from '../handlers/audit-retention.handler';
+import { AuditProcessor } from '../processors/audit.processor';
+import { MaintenanceProcessor } from '../processors/maintenance.processor';
+import { WORKER_CONFIG } from './worker-config.token';
+import type { WorkerConfig } from './worker.env';
+
+/** The processor of each queue this build can consume. */
+export const QUEUE_PROCESSORS: Readonly<Partial<Record<QueueName, Type<unknown>>>> = {
+  audit: AuditProcessor,
+  maintenance: MaintenanceProcessor,
+};
+
+/**
+ * The worker process: BullMQ consumers only, no HTTP API. Which queues it serves comes from
+ * WORKER_QUEUES, so operators can run one worker deployment per queue and scale each.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: WorkerConfig): DynamicModule {
+    const queues = config.WORKER_QUEUES as readonly QueueName[];
+    const processors: Provider[] = queues.flatMap((queue) => {
+      const processor = QUEUE_PROCESSORS[queue];
+      return processor ? [processor] : [];
+    });
+    return {
+      module: WorkerModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'worker',
+          logLevel: config.LOG_LEVEL,
+          redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
+          http: false,
+          healthIndicators: [DatabaseHealthIndicator],
+        }),
+        DbModule.forRoot({
+          url: config.DATABASE_URL,
+          poolMax: config.DATABASE_POOL_MAX,
+          applicationName: 'dify-worker',
+        }),
+        ...queues.map((queue) => BullModule.registerQueue({ name: queue })),
+        LicensingModule.forRoot({
+          licenseKey: config.LICENSE_KEY,
+          publicKeyPem: config.LICENSE_PUBLIC_KEY,
+          expiringDays: config.LICENSE_EXPIRING_DAYS,
+        }),
+        TokenMintingModule,
+      ],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        AuditRecordHandler,
+        AuditRetentionHandler,
+        ...processors,
+      ],
+    };
+  }
+}

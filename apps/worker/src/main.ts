@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { createOpsContext, exitGracefullyOnSignals, loadEnvOrExit } from '@dify/platform';
+import { WorkerModule } from './app/worker.module';
+import { workerEnvSchema } from './app/worker.env';
+
+async function bootstrap(): Promise<void> {
+  const config = loadEnvOrExit('worker', workerEnvSchema);
+  const worker = await createOpsContext(WorkerModule.forRoot(config), {
+    port: config.WORKER_HEALTH_PORT,
+    host: config.HOST,
+  });
+  exitGracefullyOnSignals(worker, worker.logger);
+  worker.logger.log(
+    `worker consuming [${config.WORKER_QUEUES.join(', ')}]; health on :${worker.opsPort}`,
+  );
+}
+
+void bootstrap();

@@ -1,0 +1,26 @@
+import { Processor } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import { MetricsService } from '@dify/platform';
+import { QUEUES } from '@dify/queue-contracts';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { WORKER_CONFIG } from '../app/worker-config.token';
+import { concurrencyFor, type WorkerConfig } from '../app/worker.env';
+import { AuditRecordHandler } from '../handlers/audit-record.handler';
+import { QueueProcessor, type JobHandlers } from './queue-processor';
+
+@Processor(QUEUES.audit)
+export class AuditProcessor extends QueueProcessor<'audit'> {
+  protected readonly queue = QUEUES.audit;
+  protected readonly handlers: JobHandlers<'audit'> = {
+    'audit.record': (event) => this.auditRecord.handle(event),
+  };
+
+  constructor(
+    @Inject(WORKER_CONFIG) config: WorkerConfig,
+    metrics: MetricsService,
+    @InjectPinoLogger(AuditProcessor.name) logger: PinoLogger,
+    private readonly auditRecord: AuditRecordHandler,
+  ) {
+    super(concurrencyFor(config, QUEUES.audit), metrics, logger);
+  }
+}

@@ -1,0 +1,33 @@
+import { Processor } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import { LicenseRefreshService } from '@dify/licensing';
+import { MetricsService } from '@dify/platform';
+import { QUEUES } from '@dify/queue-contracts';
+import { TokenRetentionService } from '@dify/token-minting';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { WORKER_CONFIG } from '../app/worker-config.token';
+import { concurrencyFor, type WorkerConfig } from '../app/worker.env';
+import { AuditRetentionHandler } from '../handlers/audit-retention.handler';
+import { QueueProcessor, type JobHandlers } from './queue-processor';
+
+@Processor(QUEUES.maintenance)
+export class MaintenanceProcessor extends QueueProcessor<'maintenance'> {
+  protected readonly queue = QUEUES.maintenance;
+  protected readonly handlers: JobHandlers<'maintenance'> = {
+    'tokens.purge-retention': () =>
+      this.tokenRetention.purge(new Date(), this.config.OAUTH_ACCESS_TOKEN_RETENTION_DAYS),
+    'license.refresh': () => this.licenseRefresh.refresh(),
+    'audit.purge-retention': () => this.auditRetention.handle(),
+  };
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    metrics: MetricsService,
+    @InjectPinoLogger(MaintenanceProcessor.name) logger: PinoLogger,
+    private readonly tokenRetention: TokenRetentionService,
+    private readonly licenseRefresh: LicenseRefreshService,
+    private readonly auditRetention: AuditRetentionHandler,
+  ) {
+    super(concurrencyFor(config, QUEUES.maintenance), metrics, logger);
+  }
+}
