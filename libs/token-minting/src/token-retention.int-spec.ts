@@ -50,7 +50,7 @@ describe('TokenRetentionService', () => {
 
     const result = await service.purge(now, 30);
 
-    expect(result.deleted).toBeGreaterThanOrEqual(2);
+    expect(result.deleted).toBe(2);
     const remaining: { id: string }[] = await dataSource.query(
       `SELECT id FROM oauth_access_tokens WHERE subject_email = $1 ORDER BY id`,
       [email],

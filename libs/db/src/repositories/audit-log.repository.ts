@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { queryRows } from './returning-query';
 
 export interface AuditLogRow {
   readonly id: string;
@@ -25,7 +26,8 @@ export class AuditLogRepository {
    * delivery of the same event must be a no-op. Answers whether a row was written.
    */
   async insertOnce(row: AuditLogRow): Promise<boolean> {
-    const inserted: unknown[] = await this.dataSource.query(
+    const inserted = await queryRows(
+      this.dataSource,
       `INSERT INTO audit_logs (id, event, occurred_at, service, subject_type, subject_email,
                                subject_issuer, account_id, actor_account_id, ip, request_id, payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -51,7 +53,8 @@ export class AuditLogRepository {
 
   /** Deletes up to `limit` events older than the cutoff; answers how many went. */
   async deleteOccurredBefore(cutoff: Date, limit: number): Promise<number> {
-    const deleted: unknown[] = await this.dataSource.query(
+    const deleted = await queryRows(
+      this.dataSource,
       `DELETE FROM audit_logs
         WHERE id IN (SELECT id FROM audit_logs WHERE occurred_at < $1 LIMIT $2)
        RETURNING id`,

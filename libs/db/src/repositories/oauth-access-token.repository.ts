@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { queryRows } from './returning-query';
 
 /**
  * SQL over `oauth_access_tokens`. Only the token-minting library calls it: that library is the
@@ -14,7 +15,8 @@ export class OAuthAccessTokenRepository {
    * revoked but expired before it. Live unexpired rows and recently revoked rows stay.
    */
   async deleteRetiredBefore(cutoff: Date, limit: number): Promise<number> {
-    const deleted: unknown[] = await this.dataSource.query(
+    const deleted = await queryRows(
+      this.dataSource,
       `DELETE FROM oauth_access_tokens
         WHERE id IN (
           SELECT id FROM oauth_access_tokens
