@@ -16,14 +16,20 @@ mkdirSync(reportDir, { recursive: true });
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const jestSuites = [];
 
+// No step may hang a CI run: a suite that does not finish in this time has failed.
+const STEP_TIMEOUT_MS = 15 * 60 * 1000;
+
 function step(title, command, args, env = {}) {
   const started = Date.now();
   console.log(`\n=== ${title}`);
   const result = spawnSync(command, args, {
     cwd: root,
     stdio: 'inherit',
+    timeout: STEP_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
     env: { ...process.env, TZ: 'UTC', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...env },
   });
+  if (result.error) console.error(`=== ${title}: ${result.error.message}`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`=== ${title} failed after ${seconds}s`);

@@ -9,6 +9,7 @@ import {
 import { DomainError } from '@dify/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'nestjs-pino';
+import { RATE_LIMIT_ERROR_CODE } from '../rate-limit/rate-limit-exceeded.error';
 import { ApiError } from './api-error';
 import {
   defaultCodeFor,
@@ -46,6 +47,15 @@ function isFastifyClientError(error: unknown): error is FastifyClientError {
   );
 }
 
+/** Throttling errors carry `retryAfterSeconds`; every 429 must say when to come back. */
+function retryAfterSecondsOf(exception: unknown): number | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const value = (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return typeof value === 'number' && Number.isFinite(value)
+    ? Math.max(1, Math.ceil(value))
+    : undefined;
+}
+
 /**
  * Renders every error as the canonical envelope `{code, message, status, details?}`. Anything
  * unexpected becomes a 500 whose body says nothing, with an error id that is logged alongside
@@ -53,18 +63,25 @@ function isFastifyClientError(error: unknown): error is FastifyClientError {
  */
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
+  private readonly domainStatuses: DomainErrorStatuses;
+
   constructor(
     private readonly logger: Logger,
-    private readonly domainStatuses: DomainErrorStatuses = {},
-  ) {}
+    domainStatuses: DomainErrorStatuses = {},
+  ) {
+    this.domainStatuses = { [RATE_LIMIT_ERROR_CODE.rateLimited]: 429, ...domainStatuses };
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const envelope = this.toEnvelope(exception, http.getRequest<FastifyRequest>());
-    if (!reply.sent) {
-      void reply.status(envelope.status).header('cache-control', 'no-store').send(envelope);
+    if (reply.sent) return;
+    const retryAfter = retryAfterSecondsOf(exception);
+    if (retryAfter !== undefined && envelope.status === 429) {
+      void reply.header('retry-after', String(retryAfter));
     }
+    void reply.status(envelope.status).header('cache-control', 'no-store').send(envelope);
   }
 
   private toEnvelope(exception: unknown, request: FastifyRequest): ErrorEnvelope {

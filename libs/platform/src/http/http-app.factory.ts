@@ -1,8 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { DynamicModule, Type } from '@nestjs/common';
+import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { resolveClientIp } from '../client-ip/client-ip';
+import type { TrustedProxies } from '../client-ip/trusted-proxies';
 import { ErrorEnvelopeFilter, type DomainErrorStatuses } from '../errors/error-envelope.filter';
 import { RequestValidationPipe } from '../errors/validation';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
@@ -13,6 +16,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 export interface HttpAppOptions {
   readonly domainErrorStatuses?: DomainErrorStatuses;
+  /** Proxies whose X-Forwarded-For is believed when resolving the client IP (contract §1.5). */
+  readonly trustedProxies: TrustedProxies;
 }
 
 /**
@@ -22,7 +27,7 @@ export interface HttpAppOptions {
  */
 export async function createHttpApp(
   rootModule: Type<unknown> | DynamicModule,
-  options: HttpAppOptions = {},
+  options: HttpAppOptions,
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
@@ -32,14 +37,33 @@ export async function createHttpApp(
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: true,
   });
+  try {
+    await configure(app, options);
+  } catch (error) {
+    // A half-configured app still holds pools and connections; release them before failing.
+    await app.close();
+    throw error;
+  }
+  return app;
+}
+
+async function configure(app: NestFastifyApplication, options: HttpAppOptions): Promise<void> {
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new ErrorEnvelopeFilter(logger, options.domainErrorStatuses));
 
+  await app.register(fastifyCookie);
+
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.decorateRequest('clientIp', '');
   fastify.addHook('onRequest', async (request, reply) => {
+    request.clientIp = resolveClientIp(
+      request.socket.remoteAddress,
+      request.headers['x-forwarded-for'],
+      options.trustedProxies,
+    );
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
   fastify.addHook('onResponse', async (request, reply) => {
@@ -53,5 +77,4 @@ export async function createHttpApp(
       reply.elapsedTime / 1000,
     );
   });
-  return app;
 }

@@ -8,10 +8,11 @@ import {
 } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { HealthIndicator } from '../health/health-indicator';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { redisOptionsFromUrl, type RedisSettings } from './redis-connection';
+import { REDIS } from './redis.token';
 
-/** Injection token of the process's shared Redis client (key prefix applied). */
-export const REDIS = Symbol('REDIS');
+export { REDIS };
 
 @Injectable()
 export class RedisHealthIndicator implements HealthIndicator {
@@ -59,8 +60,9 @@ export class RedisModule {
         },
         RedisHealthIndicator,
         RedisLifecycle,
+        RateLimiter,
       ],
-      exports: [REDIS, RedisHealthIndicator],
+      exports: [REDIS, RedisHealthIndicator, RateLimiter],
     };
   }
 }

@@ -1,0 +1,44 @@
+import { BlockList, isIPv4 } from 'node:net';
+import { canonicalIp, parseCidr } from './ip-address';
+
+/**
+ * The proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXY_CIDRS`, contract §1.5).
+ *
+ * Membership is decided on the canonical address, so `::ffff:10.0.0.1` (a dual-stack socket's view
+ * of an IPv4 peer) is trusted by `10.0.0.0/8`, and an IPv4 address is also matched against
+ * IPv4-mapped IPv6 blocks such as `::ffff:10.0.0.0/104`.
+ */
+export class TrustedProxies {
+  readonly cidrs: readonly string[];
+  readonly #blocks = new BlockList();
+
+  /** Throws a RangeError naming every entry that is not a CIDR (see `parseCidr`). */
+  constructor(cidrs: readonly string[]) {
+    const parsed = cidrs.map((cidr) => ({ cidr, block: parseCidr(cidr) }));
+    const invalid = parsed.filter(({ block }) => block === undefined).map(({ cidr }) => cidr);
+    if (invalid.length > 0) {
+      throw new RangeError(`not CIDRs: ${invalid.map((cidr) => JSON.stringify(cidr)).join(', ')}`);
+    }
+    for (const { block } of parsed) {
+      if (block !== undefined) this.#blocks.addSubnet(block.address, block.prefix, block.family);
+    }
+    this.cidrs = Object.freeze([...cidrs]);
+  }
+
+  /** Whether `ip` (any spelling) lies in a trusted block; anything that is not an IP is not. */
+  contains(ip: string): boolean {
+    const canonical = canonicalIp(ip);
+    if (canonical === undefined) return false;
+    if (isIPv4(canonical)) {
+      return (
+        this.#blocks.check(canonical, 'ipv4') || this.#blocks.check(`::ffff:${canonical}`, 'ipv6')
+      );
+    }
+    return this.#blocks.check(canonical, 'ipv6');
+  }
+
+  /** Config dumps show the configured blocks, not the matcher's internals. */
+  toJSON(): readonly string[] {
+    return this.cidrs;
+  }
+}

@@ -1,0 +1,32 @@
+import { env, EnvVarError, type EnvVar } from '../env/env-var';
+import { parseCidr } from './ip-address';
+import { TrustedProxies } from './trusted-proxies';
+
+/** Loopback, the RFC 1918 ranges and IPv6 unique-local addresses (contract §2). */
+export const DEFAULT_TRUSTED_PROXY_CIDRS =
+  '127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7';
+
+function trustedProxyCidrs(): EnvVar<TrustedProxies> {
+  const base = env.list({
+    description:
+      'Comma-separated CIDRs (or single addresses) of proxies whose X-Forwarded-For is believed',
+    default: DEFAULT_TRUSTED_PROXY_CIDRS,
+  });
+  return {
+    ...base,
+    parse(raw) {
+      const entries = base.parse(raw);
+      const invalid = entries.filter((entry) => parseCidr(entry) === undefined);
+      if (invalid.length > 0) {
+        throw new EnvVarError(
+          `has entries that are not CIDRs: ${invalid.map((entry) => JSON.stringify(entry)).join(', ')}`,
+        );
+      }
+      // Unset means the default; a value that lists nothing is a typo, not "trust no one".
+      if (entries.length === 0) throw new EnvVarError('must list at least one CIDR');
+      return new TrustedProxies(entries);
+    },
+  };
+}
+
+export const trustedProxyEnv = { TRUSTED_PROXY_CIDRS: trustedProxyCidrs() } as const;
