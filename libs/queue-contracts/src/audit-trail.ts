@@ -1,4 +1,4 @@
-import { generateUuidV7 } from '@dify/domain';
+import { type AuditEvent, AuditSink, generateUuidV7 } from '@dify/domain';
 import { DEFAULT_JOB_OPTIONS } from './job-options';
 import { jobIds } from './job-ids';
 import type { AuditRecordPayload, AuditService } from './payloads/audit-record.payload';
@@ -14,27 +14,22 @@ export interface AuditLogSink {
   info(fields: Record<string, unknown>, message: string): void;
 }
 
-export type AuditEventInput = Omit<
-  AuditRecordPayload,
-  'eventId' | 'occurredAt' | 'service' | 'payload'
-> & {
-  readonly payload?: Record<string, unknown>;
-};
-
 /**
  * Records audit events: one JSON log line with `audit: true`, and an `audit.record` job whose id
  * is the event id so the worker writes exactly one row. Call it after the change it describes
  * has committed.
  */
-export class AuditTrail {
+export class AuditTrail extends AuditSink {
   constructor(
     private readonly queue: JobQueue,
     private readonly service: AuditService,
     private readonly logger: AuditLogSink,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    super();
+  }
 
-  async record(input: AuditEventInput): Promise<string> {
+  async record(input: AuditEvent): Promise<string> {
     const record: AuditRecordPayload = {
       ...input,
       eventId: generateUuidV7(),
