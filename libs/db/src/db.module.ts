@@ -3,8 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { HealthIndicator } from '@dify/platform';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, type DatabaseSettings } from './data-source.options';
+import { AccountRepository } from './repositories/account.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
+import { ConsoleSessionRepository } from './repositories/console-session.repository';
 import { OAuthAccessTokenRepository } from './repositories/oauth-access-token.repository';
+import { WorkspaceRepository } from './repositories/workspace.repository';
 
 @Injectable()
 export class DatabaseHealthIndicator implements HealthIndicator {
@@ -17,7 +20,13 @@ export class DatabaseHealthIndicator implements HealthIndicator {
   }
 }
 
-const REPOSITORIES = [AuditLogRepository, OAuthAccessTokenRepository];
+const REPOSITORIES = [
+  AccountRepository,
+  AuditLogRepository,
+  ConsoleSessionRepository,
+  OAuthAccessTokenRepository,
+  WorkspaceRepository,
+];
 
 @Global()
 @Module({})

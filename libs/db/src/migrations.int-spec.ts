@@ -115,6 +115,7 @@ describe('migrations', () => {
       expect(await tables()).toEqual([
         'accounts',
         'audit_logs',
+        'console_refresh_tokens',
         'oauth_access_tokens',
         'tenant_account_joins',
         'tenants',
@@ -122,7 +123,7 @@ describe('migrations', () => {
       for (let i = 0; i < MIGRATIONS.length; i += 1) await own.undoLastMigration();
       expect(await tables()).toEqual([]);
       await own.runMigrations();
-      expect(await tables()).toHaveLength(5);
+      expect(await tables()).toHaveLength(6);
     } finally {
       await own.destroy();
       await dropDatabase(serverUrl(), scratch.name);

@@ -1,3 +1,12 @@
-// Accounts, workspaces and console sessions arrive with the identity issue; the lib exists so
-// its boundaries are enforced from the start.
-export {};
+export * from './accounts/account.service';
+export * from './accounts/password.policy';
+export * from './http/console-cookies';
+export * from './http/console-session.guard';
+export * from './http/console-user.decorator';
+export * from './http/csrf.guard';
+export * from './identity.errors';
+export * from './identity.module';
+export * from './identity.settings';
+export * from './sessions/console-identity';
+export * from './sessions/console-session.service';
+export * from './workspaces/workspace.service';

@@ -6,3 +6,4 @@ export * from './test-env';
 export * from './wait-for';
 export * from './test-queues';
 export * from './readme-env';
+export * from './cookie-jar';

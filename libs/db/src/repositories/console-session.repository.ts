@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { queryRows } from './returning-query';
+
+export interface RefreshTokenState {
+  readonly sessionId: string;
+  readonly accountId: string;
+  readonly rotated: boolean;
+  readonly revoked: boolean;
+  readonly expired: boolean;
+}
+
+/** Refresh tokens of console sessions. Hot paths are single statements. */
+@Injectable()
+export class ConsoleSessionRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insertRefreshToken(token: {
+    id: string;
+    sessionId: string;
+    accountId: string;
+    tokenHash: string;
+    expiresAt: Date;
+  }): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO console_refresh_tokens (id, session_id, account_id, token_hash, expires_at)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [token.id, token.sessionId, token.accountId, token.tokenHash, token.expiresAt],
+    );
+  }
+
+  /**
+   * Marks a live token as used, in one statement so two concurrent uses cannot both succeed.
+   * Answers its session, or null when the token is not live (unknown, used, revoked, expired).
+   */
+  async consume(tokenHash: string): Promise<{ sessionId: string; accountId: string } | null> {
+    const rows = await queryRows<{ session_id: string; account_id: string }>(
+      this.dataSource,
+      `UPDATE console_refresh_tokens SET rotated_at = now()
+        WHERE token_hash = $1 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+        RETURNING session_id, account_id`,
+      [tokenHash],
+    );
+    const row = rows[0];
+    return row ? { sessionId: row.session_id, accountId: row.account_id } : null;
+  }
+
+  async find(tokenHash: string): Promise<RefreshTokenState | null> {
+    const rows: {
+      session_id: string;
+      account_id: string;
+      rotated: boolean;
+      revoked: boolean;
+      expired: boolean;
+    }[] = await this.dataSource.query(
+      `SELECT session_id, account_id, rotated_at IS NOT NULL AS rotated,
+              revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired
+         FROM console_refresh_tokens WHERE token_hash = $1`,
+      [tokenHash],
+    );
+    const row = rows[0];
+    return row
+      ? {
+          sessionId: row.session_id,
+          accountId: row.account_id,
+          rotated: row.rotated,
+          revoked: row.revoked,
+          expired: row.expired,
+        }
+      : null;
+  }
+
+  /** Revokes every token of the session; answers how many were still live. */
+  async revokeSession(sessionId: string): Promise<number> {
+    const rows = await queryRows(
+      this.dataSource,
+      `UPDATE console_refresh_tokens SET revoked_at = now()
+        WHERE session_id = $1 AND revoked_at IS NULL
+        RETURNING id`,
+      [sessionId],
+    );
+    return rows.length;
+  }
+}

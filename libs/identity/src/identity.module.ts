@@ -1,0 +1,54 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { AccountService } from './accounts/account.service';
+import { PasswordHasher } from './accounts/password-hasher.service';
+import { ConsoleCookies } from './http/console-cookies';
+import { ConsoleJwtStrategy } from './http/console-jwt.strategy';
+import { ConsoleSessionGuard } from './http/console-session.guard';
+import { CsrfGuard } from './http/csrf.guard';
+import { IDENTITY_SETTINGS, type IdentitySettings } from './identity.settings';
+import { ConsoleSessionService } from './sessions/console-session.service';
+import { LoginThrottle } from './sessions/login-throttle.service';
+import { SessionRevocationStore } from './sessions/session-revocation.store';
+import { WorkspaceService } from './workspaces/workspace.service';
+
+const EXPORTED = [
+  AccountService,
+  ConsoleCookies,
+  ConsoleSessionGuard,
+  ConsoleSessionService,
+  CsrfGuard,
+  WorkspaceService,
+];
+
+/**
+ * Accounts, workspaces and console sessions, for every service that needs a signed-in console
+ * user (api for the console, auth for device approval). Needs the global DbModule, RedisModule
+ * (with the RateLimiter) and an AuditSink provider from the importing app.
+ */
+@Module({})
+export class IdentityModule {
+  static forRoot(settings: IdentitySettings): DynamicModule {
+    return {
+      module: IdentityModule,
+      imports: [
+        PassportModule,
+        JwtModule.register({
+          secret: settings.secretKey,
+          signOptions: { algorithm: 'HS256', expiresIn: settings.accessTokenMinutes * 60 },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
+      ],
+      providers: [
+        { provide: IDENTITY_SETTINGS, useValue: Object.freeze({ ...settings }) },
+        ...EXPORTED,
+        ConsoleJwtStrategy,
+        LoginThrottle,
+        PasswordHasher,
+        SessionRevocationStore,
+      ],
+      exports: EXPORTED,
+    };
+  }
+}

@@ -1,0 +1,189 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AccountRepository, ConsoleSessionRepository } from '@dify/db';
+import { AuditSink, generateUuidV7, normalizeEmail } from '@dify/domain';
+import type { RequestContext } from '@dify/platform';
+import { PasswordHasher } from '../accounts/password-hasher.service';
+import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
+import { IDENTITY_SETTINGS, type IdentitySettings } from '../identity.settings';
+import { recordQuietly } from '../record-quietly';
+import type { ConsoleAccessClaims, ConsoleIdentity } from './console-identity';
+import { LoginThrottle } from './login-throttle.service';
+import { SessionRevocationStore } from './session-revocation.store';
+
+/** The three secrets a browser holds for one console session. */
+export interface IssuedSession {
+  readonly accountId: string;
+  readonly sessionId: string;
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly csrfToken: string;
+}
+
+const DAY_MS = 86_400_000;
+
+const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+const randomSecret = (): string => randomBytes(32).toString('base64url');
+
+/**
+ * Console sessions: password sign-in with lockout, a short-lived JWT, a refresh token that
+ * rotates on every use (a reused one revokes its whole session), and sign-out.
+ */
+@Injectable()
+export class ConsoleSessionService {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly sessions: ConsoleSessionRepository,
+    private readonly passwords: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+    private readonly revocations: SessionRevocationStore,
+    private readonly jwt: JwtService,
+    private readonly audit: AuditSink,
+    @Inject(IDENTITY_SETTINGS) private readonly settings: IdentitySettings,
+  ) {}
+
+  async login(rawEmail: string, password: string, context: RequestContext): Promise<IssuedSession> {
+    const email = normalizeEmail(rawEmail);
+    await this.throttle.assertNotLocked(email, context.ip);
+    const account = await this.accounts.findByEmail(email);
+    const passwordMatches = await this.passwords.verify(account?.passwordHash ?? null, password);
+    if (!account || !passwordMatches || account.status !== 'active') {
+      await this.throttle.recordFailure(email, context.ip);
+      await recordQuietly(this.audit, {
+        event: 'account.login_failed',
+        subjectType: 'account',
+        subjectEmail: email,
+        ...(account ? { accountId: account.id } : {}),
+        ip: context.ip,
+        requestId: context.requestId,
+        payload: { reason: !account || !passwordMatches ? 'invalid_credentials' : account.status },
+      });
+      throw new IdentityError(IDENTITY_ERROR_CODES.invalidCredentials, 'Invalid email or password');
+    }
+    await this.throttle.clearEmail(email);
+    const session = await this.issue(account.id, generateUuidV7());
+    await recordQuietly(this.audit, {
+      event: 'account.login_succeeded',
+      subjectType: 'account',
+      subjectEmail: email,
+      accountId: account.id,
+      actorAccountId: account.id,
+      ip: context.ip,
+      requestId: context.requestId,
+      payload: { session_id: session.sessionId },
+    });
+    return session;
+  }
+
+  /** Trades a refresh token for a new set; presenting a used one ends the whole session. */
+  async refresh(refreshToken: string, context: RequestContext): Promise<IssuedSession> {
+    const tokenHash = sha256(refreshToken);
+    const consumed = await this.sessions.consume(tokenHash);
+    if (!consumed) {
+      const state = await this.sessions.find(tokenHash);
+      if (state?.rotated && !state.revoked) await this.endReusedSession(state, context);
+      throw this.invalidRefreshToken();
+    }
+    const account = await this.accounts.findById(consumed.accountId);
+    if (account?.status !== 'active') {
+      await this.endSession(consumed.sessionId);
+      throw this.invalidRefreshToken();
+    }
+    return this.issue(account.id, consumed.sessionId);
+  }
+
+  /** Ends the session a refresh token or a (possibly expired) access token belongs to. */
+  async logout(
+    credentials: { refreshToken?: string; accessToken?: string },
+    context: RequestContext,
+  ): Promise<void> {
+    const session = await this.sessionOf(credentials);
+    if (!session) return;
+    await this.endSession(session.sessionId);
+    await recordQuietly(this.audit, {
+      event: 'account.logout',
+      subjectType: 'account',
+      accountId: session.accountId,
+      actorAccountId: session.accountId,
+      ip: context.ip,
+      requestId: context.requestId,
+      payload: { session_id: session.sessionId },
+    });
+  }
+
+  /**
+   * Whether verified access-token claims still stand for a live session of an active account.
+   * Used by the passport strategy on every console call.
+   */
+  async authenticate(claims: ConsoleAccessClaims): Promise<ConsoleIdentity | null> {
+    if (await this.revocations.isRevoked(claims.sid)) return null;
+    const account = await this.accounts.findById(claims.sub);
+    if (account?.status !== 'active') return null;
+    return { accountId: account.id, sessionId: claims.sid };
+  }
+
+  private async issue(accountId: string, sessionId: string): Promise<IssuedSession> {
+    const refreshToken = randomSecret();
+    await this.sessions.insertRefreshToken({
+      id: generateUuidV7(),
+      sessionId,
+      accountId,
+      tokenHash: sha256(refreshToken),
+      expiresAt: new Date(Date.now() + this.settings.refreshTokenDays * DAY_MS),
+    });
+    const claims: ConsoleAccessClaims = { sub: accountId, sid: sessionId };
+    // A fresh jti keeps every issued access token distinct, even two within one second.
+    const accessToken = await this.jwt.signAsync({ ...claims }, { jwtid: generateUuidV7() });
+    return { accountId, sessionId, accessToken, refreshToken, csrfToken: randomSecret() };
+  }
+
+  private async endSession(sessionId: string): Promise<void> {
+    await this.sessions.revokeSession(sessionId);
+    await this.revocations.revoke(sessionId);
+  }
+
+  private async endReusedSession(
+    state: { sessionId: string; accountId: string },
+    context: RequestContext,
+  ): Promise<void> {
+    await this.endSession(state.sessionId);
+    await recordQuietly(this.audit, {
+      event: 'account.refresh_reused',
+      subjectType: 'account',
+      accountId: state.accountId,
+      ip: context.ip,
+      requestId: context.requestId,
+      payload: { session_id: state.sessionId },
+    });
+  }
+
+  private async sessionOf(credentials: {
+    refreshToken?: string;
+    accessToken?: string;
+  }): Promise<{ sessionId: string; accountId: string } | null> {
+    if (credentials.refreshToken) {
+      const state = await this.sessions.find(sha256(credentials.refreshToken));
+      if (state) return state;
+    }
+    if (credentials.accessToken) {
+      try {
+        // Signing out must work after the access token expired; its signature still has to hold.
+        const claims = await this.jwt.verifyAsync<ConsoleAccessClaims>(credentials.accessToken, {
+          ignoreExpiration: true,
+        });
+        return { sessionId: claims.sid, accountId: claims.sub };
+      } catch {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private invalidRefreshToken(): IdentityError {
+    return new IdentityError(
+      IDENTITY_ERROR_CODES.invalidRefreshToken,
+      'The refresh token is invalid or expired; sign in again',
+    );
+  }
+}
