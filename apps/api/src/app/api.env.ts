@@ -6,8 +6,10 @@ import {
   publicUrlEnv,
   redisEnv,
   secretKeyEnv,
+  trustedProxyEnv,
   type EnvOf,
 } from '@dify/platform';
+import { identityEnv } from '@dify/identity';
 
 export const apiEnvSchema = {
   ...databaseEnv,
@@ -16,6 +18,8 @@ export const apiEnvSchema = {
   ...listenEnv,
   ...secretKeyEnv,
   ...publicUrlEnv,
+  ...trustedProxyEnv,
+  ...identityEnv,
   API_PORT: env.port({ description: 'HTTP port of the api gateway', default: 5001 }),
   AUTH_INTERNAL_URL: env.url({
     description: 'Where the gateway reaches the auth service',

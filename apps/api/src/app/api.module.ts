@@ -1,10 +1,9 @@
-import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { PlatformModule } from '@dify/platform';
-import { AuditTrail, QUEUES } from '@dify/queue-contracts';
-import type { Queue } from 'bullmq';
-import { PinoLogger } from 'nestjs-pino';
+import { identitySettingsFrom } from '@dify/identity';
+import { AuditModule } from '../audit/audit.module';
+import { ConsoleModule } from '../console/console.module';
 import { API_CONFIG } from './api-config.token';
 import type { ApiConfig } from './api.env';
 
@@ -27,17 +26,10 @@ export class ApiModule {
           poolMax: config.DATABASE_POOL_MAX,
           applicationName: 'dify-api',
         }),
-        BullModule.registerQueue({ name: QUEUES.audit }),
+        AuditModule,
+        ConsoleModule.forRoot(identitySettingsFrom(config)),
       ],
-      providers: [
-        { provide: API_CONFIG, useValue: config },
-        {
-          provide: AuditTrail,
-          useFactory: (queue: Queue, logger: PinoLogger) => new AuditTrail(queue, 'api', logger),
-          inject: [getQueueToken(QUEUES.audit), PinoLogger],
-        },
-      ],
-      exports: [AuditTrail],
+      providers: [{ provide: API_CONFIG, useValue: config }],
     };
   }
 }

@@ -6,6 +6,7 @@ import {
   publicUrlEnv,
   redisEnv,
   secretKeyEnv,
+  trustedProxyEnv,
   type EnvOf,
 } from '@dify/platform';
 
@@ -16,6 +17,7 @@ export const authEnvSchema = {
   ...listenEnv,
   ...secretKeyEnv,
   ...publicUrlEnv,
+  ...trustedProxyEnv,
   AUTH_PORT: env.port({ description: 'HTTP port of the auth service', default: 5002 }),
 } as const;
 
