@@ -10,7 +10,9 @@ import { DomainError } from '@dify/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'nestjs-pino';
 import { RATE_LIMIT_ERROR_CODE } from '../rate-limit/rate-limit-exceeded.error';
+import { isDeviceProtocolPath, pathOf } from '../http/protocol-paths';
 import { ApiError } from './api-error';
+import { toDeviceEnvelope } from './device-envelope';
 import {
   defaultCodeFor,
   type ErrorEnvelope,
@@ -80,6 +82,12 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const retryAfter = retryAfterSecondsOf(exception);
     if (retryAfter !== undefined && envelope.status === 429) {
       void reply.header('retry-after', String(retryAfter));
+    }
+    const request = http.getRequest<FastifyRequest>();
+    if (isDeviceProtocolPath(pathOf(request.url))) {
+      const device = toDeviceEnvelope(envelope, exception instanceof DomainError);
+      void reply.status(device.status).header('cache-control', 'no-store').send(device.body);
+      return;
     }
     void reply.status(envelope.status).header('cache-control', 'no-store').send(envelope);
   }

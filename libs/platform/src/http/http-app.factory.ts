@@ -6,6 +6,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { resolveClientIp } from '../client-ip/client-ip';
 import type { TrustedProxies } from '../client-ip/trusted-proxies';
+import { isOutdatedDifyctl } from './client-version-gate';
+import { isDeviceProtocolPath, isVersionGatedPath, pathOf } from './protocol-paths';
+import { registerSecurityHeaders } from './security-headers';
 import { ErrorEnvelopeFilter, type DomainErrorStatuses } from '../errors/error-envelope.filter';
 import { RequestValidationPipe } from '../errors/validation';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
@@ -18,6 +21,8 @@ export interface HttpAppOptions {
   readonly domainErrorStatuses?: DomainErrorStatuses;
   /** Proxies whose X-Forwarded-For is believed when resolving the client IP (contract §1.5). */
   readonly trustedProxies: TrustedProxies;
+  /** difyctl versions older than this get 426 on the gated paths (contract §1.7). */
+  readonly minClientVersion?: string;
 }
 
 /**
@@ -66,6 +71,23 @@ async function configure(app: NestFastifyApplication, options: HttpAppOptions): 
     );
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
+  const minClientVersion = options.minClientVersion;
+  if (minClientVersion) {
+    fastify.addHook('onRequest', async (request, reply) => {
+      const path = pathOf(request.url);
+      if (!isVersionGatedPath(path)) return;
+      if (!isOutdatedDifyctl(request.headers['user-agent'], minClientVersion)) return;
+      const body = isDeviceProtocolPath(path)
+        ? { error: 'client_upgrade_required' }
+        : {
+            code: 'client_upgrade_required',
+            message: `difyctl ${minClientVersion} or newer is required`,
+            status: 426,
+          };
+      return reply.status(426).header('cache-control', 'no-store').send(body);
+    });
+  }
+  registerSecurityHeaders(fastify);
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpRequestDuration.observe(
       {
