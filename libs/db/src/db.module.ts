@@ -4,6 +4,7 @@ import type { HealthIndicator } from '@dify/platform';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, type DatabaseSettings } from './data-source.options';
 import { AccountRepository } from './repositories/account.repository';
+import { AccountSessionRepository } from './repositories/account-session.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
 import { ConsoleSessionRepository } from './repositories/console-session.repository';
 import { OAuthAccessTokenRepository } from './repositories/oauth-access-token.repository';
@@ -22,6 +23,7 @@ export class DatabaseHealthIndicator implements HealthIndicator {
 
 const REPOSITORIES = [
   AccountRepository,
+  AccountSessionRepository,
   AuditLogRepository,
   ConsoleSessionRepository,
   OAuthAccessTokenRepository,

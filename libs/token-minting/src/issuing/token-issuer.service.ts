@@ -1,0 +1,204 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type DeviceTokenIssueOutcome, OAuthAccessTokenRepository } from '@dify/db';
+import {
+  AuditSink,
+  enforceMintPolicy,
+  generateToken,
+  generateUuidV7,
+  normalizeEmail,
+  TOKEN_KINDS,
+  type TokenPrefix,
+} from '@dify/domain';
+import type { RequestContext } from '@dify/platform';
+import { REDIS } from '@dify/platform';
+import type Redis from 'ioredis';
+import { recordQuietly } from '../record-quietly';
+import { TOKEN_KEYS } from '../token-keys.constants';
+import { TOKEN_MINTING_ERROR_CODES, TokenMintingError } from '../token-minting.errors';
+import type { TokenMintingSettings } from '../token-minting.env';
+import { TOKEN_MINTING_SETTINGS } from '../token-minting.tokens';
+
+/** What to mint for one device identity (email, issuer, client, device label). */
+export interface MintRequest {
+  readonly prefix: 'dfoa_' | 'dfoe_';
+  readonly subjectEmail: string;
+  /** `dfoa_`: absent (stored as the `dify:account` sentinel). `dfoe_`: the IdP issuer. */
+  readonly subjectIssuer?: string;
+  /** Required for `dfoa_`, absent for `dfoe_`. */
+  readonly accountId?: string;
+  readonly clientId: string;
+  readonly deviceLabel: string;
+}
+
+/** The pre-image of a rotated row: what compensation puts back. */
+export interface PreviousToken {
+  readonly tokenHash: string;
+  readonly expiresAt: Date;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date | null;
+}
+
+/** A minted token. `token` is the only copy of the plaintext: hand it to the client once. */
+export interface IssuedToken {
+  readonly token: string;
+  readonly tokenId: string;
+  readonly tokenHash: string;
+  readonly expiresAt: Date;
+  readonly rotated: boolean;
+  readonly previous: PreviousToken | null;
+}
+
+const DAY_MS = 86_400_000;
+// A retry is needed only when the live row of the identity was replaced by a new row between a
+// statement's snapshot and its lock (a revoke and re-issue racing us); losing that race five times
+// in a row means something is looping, and the caller gets a 500 rather than an endless wait.
+const UPSERT_ATTEMPTS = 5;
+
+/** Issue and rotate-in-place (contract §8.4), and its compensation (§8.5). */
+@Injectable()
+export class TokenIssuer {
+  private readonly logger = new Logger(TokenIssuer.name);
+
+  constructor(
+    private readonly tokens: OAuthAccessTokenRepository,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly audit: AuditSink,
+    @Inject(TOKEN_MINTING_SETTINGS) private readonly settings: TokenMintingSettings,
+  ) {}
+
+  /**
+   * Mints a token for the device identity, replacing its live token if there is one. Throws
+   * `MintPolicyViolation` before anything is written when the request breaks the prefix rules,
+   * and `TokenMintingError` (after undoing the rotation) when the replaced token could not be
+   * evicted from the bearer cache.
+   */
+  async issue(request: MintRequest, context?: RequestContext): Promise<IssuedToken> {
+    const kind = kindOf(request.prefix);
+    // Subject type and scopes follow from the prefix; the policy still checks them so that a
+    // prefix outside the type (from an untyped caller) is refused with the same error.
+    const permit = enforceMintPolicy({
+      prefix: request.prefix,
+      subjectType: kind?.subjectType ?? '',
+      subjectIssuer: request.subjectIssuer,
+      accountId: request.accountId,
+      scopes: kind?.scopes ?? [],
+    });
+    const subjectEmail = normalizeEmail(request.subjectEmail);
+    const { plaintext, hash } = generateToken(permit.prefix);
+    const createdAt = new Date();
+    const expiresAt = new Date(createdAt.getTime() + this.settings.ttlDays * DAY_MS);
+
+    let outcome: DeviceTokenIssueOutcome | null = null;
+    for (let attempt = 1; outcome === null && attempt <= UPSERT_ATTEMPTS; attempt += 1) {
+      outcome = await this.tokens.upsertForDevice({
+        id: generateUuidV7(),
+        subjectEmail,
+        subjectIssuer: permit.subjectIssuer,
+        accountId: permit.accountId,
+        clientId: request.clientId,
+        deviceLabel: request.deviceLabel,
+        prefix: permit.prefix,
+        tokenHash: hash,
+        createdAt,
+        expiresAt,
+      });
+    }
+    if (outcome === null) {
+      throw new TokenMintingError(
+        TOKEN_MINTING_ERROR_CODES.issueContended,
+        `the device identity changed under ${UPSERT_ATTEMPTS} issue attempts`,
+      );
+    }
+
+    const issued: IssuedToken = {
+      token: plaintext,
+      tokenId: outcome.id,
+      tokenHash: hash,
+      expiresAt,
+      rotated: outcome.previous !== null,
+      previous: outcome.previous,
+    };
+    if (!issued.previous) return issued;
+
+    try {
+      await this.redis.del(TOKEN_KEYS.bearer(issued.previous.tokenHash));
+    } catch (error) {
+      // A replaced token must never stay cached as valid: undo the rotation so the old token and
+      // its cache entry agree again, and fail the approval.
+      this.logger.error(
+        {
+          err: error,
+          token_id: issued.tokenId,
+          reason: TOKEN_MINTING_ERROR_CODES.cacheEvictionFailed,
+        },
+        'could not evict the replaced token from the bearer cache; undoing the rotation',
+      );
+      await this.compensate(issued);
+      throw new TokenMintingError(
+        TOKEN_MINTING_ERROR_CODES.cacheEvictionFailed,
+        'the replaced token could not be evicted from the bearer cache',
+        { token_id: issued.tokenId },
+      );
+    }
+
+    await recordQuietly(this.audit, {
+      event: 'oauth.token_rotated',
+      subjectType: permit.subjectType,
+      subjectEmail,
+      subjectIssuer: permit.subjectIssuer,
+      ...(permit.accountId ? { accountId: permit.accountId } : {}),
+      ...(context ? { ip: context.ip, requestId: context.requestId } : {}),
+      payload: {
+        token_id: issued.tokenId,
+        subject_type: permit.subjectType,
+        subject_email: subjectEmail,
+        subject_issuer: permit.subjectIssuer,
+        account_id: permit.accountId,
+        client_id: request.clientId,
+        device_label: request.deviceLabel,
+        previous_expires_at: issued.previous.expiresAt.toISOString(),
+        expires_at: expiresAt.toISOString(),
+      },
+    });
+    return issued;
+  }
+
+  /**
+   * Undoes an issue whose publish failed for certain (§8.5): deletes an inserted row, or puts a
+   * rotated row's pre-image back, only while the row still carries the hash this issue wrote.
+   * It never throws: it runs on a path that is already failing, and the original error matters.
+   */
+  async compensate(issued: IssuedToken): Promise<void> {
+    try {
+      const undone = issued.previous
+        ? await this.tokens.restorePrevious(issued.tokenId, issued.tokenHash, issued.previous)
+        : await this.tokens.deleteIssued(issued.tokenId, issued.tokenHash);
+      if (!undone) {
+        this.logger.warn(
+          { token_id: issued.tokenId, rotated: issued.rotated },
+          'nothing to compensate: a later issue or a revocation superseded this token',
+        );
+      }
+    } catch (error) {
+      this.logger.error(
+        { err: error, token_id: issued.tokenId, rotated: issued.rotated },
+        'token compensation failed',
+      );
+    }
+    try {
+      // Best effort: nothing should have cached the new token yet, but a client that raced the
+      // failure may have presented it.
+      await this.redis.del(TOKEN_KEYS.bearer(issued.tokenHash));
+    } catch (error) {
+      this.logger.warn(
+        { err: error, token_id: issued.tokenId },
+        'could not delete the compensated token from the bearer cache',
+      );
+    }
+  }
+}
+
+/** The prefix's kind, or undefined for a value outside the type passed by an untyped caller. */
+function kindOf(prefix: string): (typeof TOKEN_KINDS)[TokenPrefix] | undefined {
+  return Object.hasOwn(TOKEN_KINDS, prefix) ? TOKEN_KINDS[prefix as TokenPrefix] : undefined;
+}

@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type LiveTokenLookup, OAuthAccessTokenRepository } from '@dify/db';
+import {
+  AuditSink,
+  DEVICE_FLOW,
+  hashToken,
+  isTokenShaped,
+  TOKEN_KINDS,
+  TOKEN_PREFIX,
+  tokenPrefixOf,
+  type TokenPrefix,
+} from '@dify/domain';
+import { REDIS } from '@dify/platform';
+import type Redis from 'ioredis';
+import { recordQuietly } from '../record-quietly';
+import { BEARER_CACHE_INVALID, TOKEN_KEYS } from '../token-keys.constants';
+import { decodeBearerEntry, encodeBearerEntry } from './bearer-cache.codec';
+import type { ResolvedBearer } from './resolved-bearer';
+
+/** Logged when storage holds what the minting code never writes; an alert keys on it. */
+const INTERNAL_STATE_INVARIANT = 'internal_state_invariant';
+
+/**
+ * Bearer resolution (contract §9.1 steps 4–6): answers the token's context, or null for every
+ * kind of rejection (unknown prefix, no row, revoked, expired, broken binding) so that the edge
+ * renders them all as the same 401. A cache hit answers without any SQL query.
+ *
+ * The HTTP guard owns header parsing, the kill switch, rate limiting and the touch.
+ */
+@Injectable()
+export class BearerResolver {
+  private readonly logger = new Logger(BearerResolver.name);
+
+  constructor(
+    private readonly tokens: OAuthAccessTokenRepository,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly audit: AuditSink,
+  ) {}
+
+  async resolve(token: string, now: Date = new Date()): Promise<ResolvedBearer | null> {
+    const prefix = tokenPrefixOf(token);
+    if (prefix === null) return null;
+    // Every stored token has the exact wire shape, so anything else cannot match a row; refusing
+    // it here keeps junk from costing a cache write and a query.
+    if (!isTokenShaped(token)) return null;
+    const tokenHash = hashToken(token);
+    const key = TOKEN_KEYS.bearer(tokenHash);
+
+    const cached = await this.redis.get(key);
+    if (cached === BEARER_CACHE_INVALID) return null;
+    if (cached !== null) {
+      const entry = decodeBearerEntry(cached, prefix, tokenHash);
+      if (entry) {
+        if (entry.expiresAt.getTime() > now.getTime()) return entry;
+        // Expired while cached: reject without SQL; the next miss hard-expires the row.
+        await this.redis.del(key);
+        return null;
+      }
+      // A malformed entry is a miss; the write below replaces it.
+    }
+
+    const row = await this.tokens.findLiveByHash(tokenHash);
+    if (!row) {
+      await this.remember(key, BEARER_CACHE_INVALID, DEVICE_FLOW.bearerCacheNegativeSeconds);
+      return null;
+    }
+    if (row.expiresAt.getTime() <= now.getTime()) {
+      await this.hardExpire(row, tokenHash);
+      await this.remember(key, BEARER_CACHE_INVALID, DEVICE_FLOW.bearerCacheNegativeSeconds);
+      return null;
+    }
+    if (!this.bindingHolds(row, prefix)) return null;
+
+    const kind = TOKEN_KINDS[prefix];
+    const resolved: ResolvedBearer = {
+      tokenId: row.id,
+      tokenHash,
+      prefix,
+      subjectType: kind.subjectType,
+      subjectEmail: row.subjectEmail,
+      subjectIssuer: row.subjectIssuer,
+      accountId: row.accountId,
+      clientId: row.clientId,
+      scopes: kind.scopes,
+      tokenType: kind.tokenType,
+      expiresAt: row.expiresAt,
+    };
+    await this.remember(key, encodeBearerEntry(resolved), DEVICE_FLOW.bearerCachePositiveSeconds);
+    return resolved;
+  }
+
+  /**
+   * §9.1 step 6: `dfoa_` needs an account that is `active` (its id turns NULL when the account is
+   * deleted); `dfoe_` must have no account; the stored prefix must be the presented one. The last
+   * two are never written by minting, so breaking them is an invariant violation worth an alert.
+   */
+  private bindingHolds(row: LiveTokenLookup, presented: TokenPrefix): boolean {
+    if (row.prefix !== presented) {
+      this.logger.error(
+        {
+          reason: INTERNAL_STATE_INVARIANT,
+          token_id: row.id,
+          stored_prefix: row.prefix,
+          presented,
+        },
+        'stored token prefix differs from the presented one',
+      );
+      return false;
+    }
+    if (presented === TOKEN_PREFIX.externalSso) {
+      if (row.accountId === null) return true;
+      this.logger.error(
+        { reason: INTERNAL_STATE_INVARIANT, token_id: row.id },
+        'external SSO token is bound to an account',
+      );
+      return false;
+    }
+    return row.accountId !== null && row.accountStatus === 'active';
+  }
+
+  private async hardExpire(row: LiveTokenLookup, tokenHash: string): Promise<void> {
+    const changed = await this.tokens.hardExpire(row.id, tokenHash);
+    if (!changed) return;
+    await recordQuietly(this.audit, {
+      event: 'oauth.token_expired',
+      ...(row.accountId ? { accountId: row.accountId } : {}),
+      payload: { token_id: row.id },
+    });
+  }
+
+  /**
+   * Writes a cache entry. The answer was decided by SQL and stays right without the entry, so a
+   * failed write costs only a later query and is not worth failing the request.
+   */
+  private async remember(key: string, value: string, ttlSeconds: number): Promise<void> {
+    try {
+      await this.redis.set(key, value, 'EX', ttlSeconds);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'bearer cache write failed');
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Redis keys of bearer resolution (contract §7.1). They are wire names shared by api, auth and the
+ * worker: renaming one leaves live cache entries behind (a revoked token stays cached as valid
+ * until its entry expires) and lets touches through twice. The deployment prefix is added by the
+ * Redis client.
+ */
+export const TOKEN_KEYS = {
+  /** `auth:token:<sha256 hex>`: the bearer cache entry, positive JSON or `invalid`. */
+  bearer: (tokenHash: string): string => `auth:token:${tokenHash}`,
+  /** `auth:touch:<token_id>`: at most one touch per token per minute, across gateways. */
+  touch: (tokenId: string): string => `auth:touch:${tokenId}`,
+} as const;
+
+/** The negative bearer cache value (§9.1 step 6); a wire value, see TOKEN_KEYS. */
+export const BEARER_CACHE_INVALID = 'invalid';
+
+/** How long `auth:touch:*` holds off further touches of one token. */
+export const TOUCH_INTERVAL_SECONDS = 60;
