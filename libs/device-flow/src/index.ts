@@ -1,3 +1,11 @@
-// The device-flow state machine arrives with the device-flow issue; the lib exists so its
-// boundaries are enforced from the start.
-export {};
+export * from './device-flow.env';
+export * from './device-flow.error';
+export * from './device-flow.module';
+export * from './device-flow.settings';
+export * from './services/device-authorization.service';
+export * from './services/device-decision.service';
+export * from './services/device-lookup.service';
+export * from './services/device-token.payload';
+export * from './services/device-token.service';
+export * from './store/device-flow.keys';
+export * from './store/device-flow.store';

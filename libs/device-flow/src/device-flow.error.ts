@@ -1,0 +1,96 @@
+import { DomainError } from '@dify/domain';
+import { RATE_LIMIT_ERROR_CODE } from '@dify/platform';
+
+/**
+ * Error codes of the device endpoints (contract §5.6). They are wire values: they travel as the
+ * device envelope's `error`, and difyctl, `openid-client` and the `/device` page branch on them, so
+ * renaming one breaks every client in the field.
+ *
+ * The list covers every code of §5.6, including the ones the HTTP layer produces itself (session
+ * admission, CSRF, the version gate), so the edge has one table for the whole device surface.
+ * `user_code_not_pending` is left out on purpose: the SSO branch answers it with 404 or 409
+ * depending on the case, so it cannot live in a code → status table.
+ */
+export const DEVICE_ERROR_CODES = {
+  invalidRequest: 'invalid_request',
+  unsupportedClient: 'unsupported_client',
+  unsupportedGrantType: 'unsupported_grant_type',
+  invalidGrant: 'invalid_grant',
+  authorizationPending: 'authorization_pending',
+  slowDown: 'slow_down',
+  accessDenied: 'access_denied',
+  expiredToken: 'expired_token',
+  invalidUserCode: 'invalid_user_code',
+  userCodeMismatch: 'user_code_mismatch',
+  invalidClient: 'invalid_client',
+  noSession: 'no_session',
+  invalidSession: 'invalid_session',
+  sessionAlreadyConsumed: 'session_already_consumed',
+  csrfMismatch: 'csrf_mismatch',
+  emailBelongsToDifyAccount: 'email_belongs_to_dify_account',
+  expiredOrUnknown: 'expired_or_unknown',
+  alreadyResolved: 'already_resolved',
+  approveInProgress: 'approve_in_progress',
+  stateLost: 'state_lost',
+  clientUpgradeRequired: 'client_upgrade_required',
+  rateLimited: RATE_LIMIT_ERROR_CODE.rateLimited,
+  serverError: 'server_error',
+  ssoInitiateFailed: 'sso_initiate_failed',
+  approvalOutcomeUnknown: 'approval_outcome_unknown',
+  bearerAuthDisabled: 'bearer_auth_disabled',
+  userCodeExhausted: 'user_code_exhausted',
+} as const;
+
+export type DeviceErrorCode = (typeof DEVICE_ERROR_CODES)[keyof typeof DEVICE_ERROR_CODES];
+
+/**
+ * HTTP status per device error code (contract §5.6), for the edge only: the library never speaks
+ * HTTP. The RFC 8628/6749 codes are all 400, as those RFCs require of the code and token endpoints.
+ */
+export const DEVICE_ERROR_STATUSES: Readonly<Record<DeviceErrorCode, number>> = Object.freeze({
+  invalid_request: 400,
+  unsupported_client: 400,
+  unsupported_grant_type: 400,
+  invalid_grant: 400,
+  authorization_pending: 400,
+  slow_down: 400,
+  access_denied: 400,
+  expired_token: 400,
+  invalid_user_code: 400,
+  user_code_mismatch: 400,
+  invalid_client: 400,
+  no_session: 401,
+  invalid_session: 401,
+  session_already_consumed: 401,
+  csrf_mismatch: 403,
+  email_belongs_to_dify_account: 403,
+  expired_or_unknown: 404,
+  already_resolved: 409,
+  approve_in_progress: 409,
+  state_lost: 409,
+  client_upgrade_required: 426,
+  rate_limited: 429,
+  server_error: 500,
+  sso_initiate_failed: 502,
+  approval_outcome_unknown: 503,
+  bearer_auth_disabled: 503,
+  user_code_exhausted: 503,
+});
+
+/** True when `code` is one of the device envelope's codes (so the edge can look up its status). */
+export function isDeviceErrorCode(code: string): code is DeviceErrorCode {
+  return Object.prototype.hasOwnProperty.call(DEVICE_ERROR_STATUSES, code);
+}
+
+/**
+ * What the device-flow services throw on purpose. `code` is the wire `error`; `message` is for
+ * logs and may become `error_description`, so it stays printable ASCII without `"` or `\` and
+ * never names a code, token or email (contract §1.3).
+ */
+export class DeviceFlowError extends DomainError {
+  declare readonly code: DeviceErrorCode;
+
+  constructor(code: DeviceErrorCode, message: string = code.replace(/_/g, ' ')) {
+    super(code, message);
+  }
+}

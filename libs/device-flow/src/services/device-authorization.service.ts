@@ -1,0 +1,143 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  DEVICE_FLOW,
+  DEVICE_FLOW_LIMITS,
+  deviceLabelFromUserAgent,
+  generateDeviceCode,
+  generateUserCode,
+  parseDeviceLabel,
+} from '@dify/domain';
+import { RATE_LIMIT_WINDOW_SECONDS, RateLimiter, rateLimitKey } from '@dify/platform';
+import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
+import {
+  DEVICE_FLOW_CLOCK,
+  DEVICE_FLOW_SETTINGS,
+  type DeviceFlowClock,
+  type DeviceFlowSettings,
+} from '../device-flow.settings';
+import { DeviceFlowStore } from '../store/device-flow.store';
+
+/** A device authorization request, as the HTTP layer parsed it (contract §5.1). */
+export interface DeviceAuthorizationRequest {
+  readonly clientId: string;
+  /** The body's `device_label`; absent or blank means "derive it from the User-Agent". */
+  readonly deviceLabel?: string;
+  readonly userAgent?: string;
+  /** The client IP (contract §1.5); stored as `created_ip`. */
+  readonly ip: string;
+}
+
+/** The 200 body of `POST …/device/code` (contract §5.1). */
+export interface DeviceAuthorizationResponse {
+  readonly device_code: string;
+  readonly user_code: string;
+  readonly verification_uri: string;
+  readonly verification_uri_complete: string;
+  readonly expires_in: number;
+  readonly interval: number;
+}
+
+/** `POST …/device/code`: starts a flow (contract §5.1, issuance of §7.3). */
+@Injectable()
+export class DeviceAuthorizationService {
+  private readonly logger = new Logger(DeviceAuthorizationService.name);
+  private readonly knownClientIds: ReadonlySet<string>;
+  private readonly verificationUri: string;
+
+  constructor(
+    @Inject(DEVICE_FLOW_SETTINGS) private readonly settings: DeviceFlowSettings,
+    @Inject(DEVICE_FLOW_CLOCK) private readonly clock: DeviceFlowClock,
+    private readonly store: DeviceFlowStore,
+    private readonly rateLimiter: RateLimiter,
+  ) {
+    this.knownClientIds = new Set(settings.knownClientIds);
+    this.verificationUri = `${settings.consoleWebUrl.replace(/\/+$/, '')}/device`;
+  }
+
+  /**
+   * Counts the request against `rl:device_code:ip:<ip>`; throws RateLimitExceededError when the
+   * bucket is spent. The edge calls it before parsing the body, so malformed requests count too.
+   */
+  async assertIssuanceAllowed(ip: string): Promise<void> {
+    await this.rateLimiter.enforce(
+      rateLimitKey.deviceCode(ip),
+      this.settings.deviceCodeRateLimitPerHour,
+      RATE_LIMIT_WINDOW_SECONDS.deviceCode,
+    );
+  }
+
+  /**
+   * Validates the request, then issues: choose the device code, claim a user code (up to 5
+   * tries), run `start`. Throws `invalid_request`, `unsupported_client` (before anything is
+   * written), `user_code_exhausted` or `server_error`.
+   */
+  async start(request: DeviceAuthorizationRequest): Promise<DeviceAuthorizationResponse> {
+    const clientId = request.clientId;
+    if (clientId.length === 0 || clientId.length > DEVICE_FLOW_LIMITS.clientIdMaxLength) {
+      throw new DeviceFlowError(DEVICE_ERROR_CODES.invalidRequest, 'client_id is invalid');
+    }
+    const deviceLabel = this.deviceLabelOf(request);
+    if (!this.knownClientIds.has(clientId)) {
+      throw new DeviceFlowError(DEVICE_ERROR_CODES.unsupportedClient, 'client_id is not allowed');
+    }
+
+    const deviceCode = generateDeviceCode();
+    const userCode = await this.claimUserCode(deviceCode);
+    let started: boolean;
+    try {
+      started = await this.store.start(deviceCode, {
+        userCode,
+        clientId,
+        deviceLabel,
+        createdAt: this.clock().toISOString(),
+        createdIp: request.ip,
+      });
+    } catch (error) {
+      this.logger.error({ err: error }, 'device flow state could not be written');
+      started = false;
+    }
+    if (!started) {
+      // The claim would otherwise point at a state that does not exist for the next 15 minutes.
+      await this.store.deleteUserCode(userCode).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'user code claim could not be released');
+      });
+      throw new DeviceFlowError(DEVICE_ERROR_CODES.serverError, 'the flow could not be started');
+    }
+
+    return {
+      device_code: deviceCode,
+      user_code: userCode,
+      verification_uri: this.verificationUri,
+      verification_uri_complete: `${this.verificationUri}?user_code=${encodeURIComponent(userCode)}`,
+      expires_in: DEVICE_FLOW.flowLifetimeSeconds,
+      interval: DEVICE_FLOW.pollIntervalSeconds,
+    };
+  }
+
+  private deviceLabelOf(request: DeviceAuthorizationRequest): string {
+    const parsed =
+      request.deviceLabel === undefined
+        ? ({ kind: 'absent' } as const)
+        : parseDeviceLabel(request.deviceLabel);
+    if (parsed.kind === 'invalid') {
+      throw new DeviceFlowError(DEVICE_ERROR_CODES.invalidRequest, 'device_label is invalid');
+    }
+    return parsed.kind === 'valid'
+      ? parsed.label
+      : deviceLabelFromUserAgent(request.userAgent, request.clientId);
+  }
+
+  /** `SET user_code:<UC> <dc> NX EX 900` with fresh codes until one is free, at most 5 times. */
+  private async claimUserCode(deviceCode: string): Promise<string> {
+    for (let attempt = 0; attempt < DEVICE_FLOW.userCodeClaimAttempts; attempt += 1) {
+      const userCode = generateUserCode();
+      if (await this.store.claimUserCode(userCode, deviceCode)) return userCode;
+    }
+    // 30^8 codes make five collisions in a row a sign of a flooded keyspace, not bad luck.
+    this.logger.error('no free user code after the maximum number of claims');
+    throw new DeviceFlowError(
+      DEVICE_ERROR_CODES.userCodeExhausted,
+      'no user code is available; try again',
+    );
+  }
+}

@@ -1,0 +1,345 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  ACCOUNT_SCOPES,
+  AuditSink,
+  DEVICE_FLOW,
+  generateTransitionId,
+  normalizeEmail,
+  normalizeUserCode,
+  SUBJECT_TYPE,
+  TOKEN_PREFIX,
+} from '@dify/domain';
+import {
+  RATE_LIMIT_WINDOW_SECONDS,
+  RateLimiter,
+  rateLimitKey,
+  type RequestContext,
+} from '@dify/platform';
+import {
+  DEFAULT_JOB_OPTIONS,
+  JOBS,
+  jobIds,
+  type MailNewDeviceSigninPayload,
+  QUEUES,
+} from '@dify/queue-contracts';
+import { type IssuedToken, TokenIssuer } from '@dify/token-minting';
+import type { Queue } from 'bullmq';
+import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
+import {
+  DEVICE_FLOW_CLOCK,
+  DEVICE_FLOW_SETTINGS,
+  type DeviceFlowClock,
+  type DeviceFlowSettings,
+} from '../device-flow.settings';
+import { approvalGuardId } from '../store/device-flow.keys';
+import {
+  type ConfirmResult,
+  DEVICE_STATUS,
+  DeviceFlowStore,
+  type DeviceStateView,
+} from '../store/device-flow.store';
+import { accountPayload, defaultWorkspaceOf, type DeviceApprover } from './device-token.payload';
+import { recordQuietly } from './record-quietly';
+
+/** An approval by a signed-in console user (contract §5.4). */
+export interface DeviceApproveRequest {
+  /** The body's `user_code`, as received; it is normalised here. */
+  readonly userCode: string;
+  /** Loaded by the HTTP layer from the console session's account, never from the body. */
+  readonly approver: DeviceApprover;
+  /** The console session (`sid` claim): the decision bucket's key. */
+  readonly sessionId: string;
+  readonly context: RequestContext;
+}
+
+/** A denial by a signed-in console user (contract §5.5). */
+export interface DeviceDenyRequest {
+  readonly userCode: string;
+  readonly actorAccountId: string;
+  readonly sessionId: string;
+  readonly context: RequestContext;
+}
+
+/** A pending flow found from a user code. */
+interface PendingFlow {
+  readonly userCode: string;
+  readonly deviceCode: string;
+  readonly state: DeviceStateView;
+}
+
+/** `transition:<transition_id>:<token_id>`, or `transition:<transition_id>:` for a denial. */
+function transitionMarker(transitionId: string, tokenId = ''): string {
+  return `transition:${transitionId}:${tokenId}`;
+}
+
+/** `POST …/device/approve` (account branch) and `POST …/device/deny`. */
+@Injectable()
+export class DeviceDecisionService {
+  private readonly logger = new Logger(DeviceDecisionService.name);
+
+  constructor(
+    @Inject(DEVICE_FLOW_SETTINGS) private readonly settings: DeviceFlowSettings,
+    @Inject(DEVICE_FLOW_CLOCK) private readonly clock: DeviceFlowClock,
+    private readonly store: DeviceFlowStore,
+    private readonly rateLimiter: RateLimiter,
+    private readonly tokens: TokenIssuer,
+    private readonly audit: AuditSink,
+    @InjectQueue(QUEUES.mail) private readonly mailQueue: Queue,
+  ) {}
+
+  /**
+   * Contract §5.4 from admission step 3 on (session and CSRF are the HTTP layer's). Answers
+   * `{status: 'approved'}` or throws DeviceFlowError (`bearer_auth_disabled`,
+   * `expired_or_unknown`, `already_resolved`, `state_lost`, `approve_in_progress`,
+   * `server_error`, `approval_outcome_unknown`) or RateLimitExceededError.
+   */
+  async approve(request: DeviceApproveRequest): Promise<{ readonly status: 'approved' }> {
+    await this.admit(request.sessionId);
+    const flow = await this.findPending(request.userCode);
+
+    // Step 2: the approver was loaded before anything touches tokens; no workspace, no token.
+    const { approver, context } = request;
+    if (approver.memberships.length === 0) {
+      throw new DeviceFlowError(DEVICE_ERROR_CODES.stateLost, 'the approver has no workspace');
+    }
+    const email = normalizeEmail(approver.email);
+    const { clientId, deviceLabel } = flow.state;
+
+    // Steps 3–4: one approval at a time per device identity, so two device codes for the same
+    // (user, client, label) cannot both rotate the one live row and publish two tokens of which
+    // only the later works.
+    const transitionId = generateTransitionId();
+    const guardId = approvalGuardId(email, clientId, deviceLabel);
+    if (!(await this.store.acquireApprovalGuard(guardId, transitionId))) {
+      // Not ours: releasing it would free the guard of the approval that holds it.
+      throw new DeviceFlowError(
+        DEVICE_ERROR_CODES.approveInProgress,
+        'another approval for this device is in progress',
+      );
+    }
+
+    let issued: IssuedToken;
+    try {
+      await this.recheck(flow);
+      issued = await this.tokens.issue(
+        {
+          prefix: TOKEN_PREFIX.account,
+          subjectEmail: email,
+          accountId: approver.accountId,
+          clientId,
+          deviceLabel,
+        },
+        context,
+      );
+      const payload = accountPayload({
+        token: issued.token,
+        tokenId: issued.tokenId,
+        expiresAt: issued.expiresAt,
+        email,
+        approver,
+      });
+      await this.publish(
+        flow.deviceCode,
+        transitionMarker(transitionId, issued.tokenId),
+        JSON.stringify(payload),
+        issued,
+      );
+    } finally {
+      // Step 9: on every path once the guard is ours; owner-checked, so a guard that expired and
+      // was taken by a later approval is left alone.
+      await this.releaseGuard(guardId, transitionId);
+    }
+
+    // Step 10: the token is published; side effects may fail without taking that back.
+    const approvedAt = this.clock().toISOString();
+    await recordQuietly(this.audit, {
+      event: 'oauth.device_flow_approved',
+      requestId: context.requestId,
+      subjectType: SUBJECT_TYPE.account,
+      subjectEmail: email,
+      accountId: approver.accountId,
+      actorAccountId: approver.accountId,
+      ip: context.ip,
+      payload: {
+        token_id: issued.tokenId,
+        tenant_id: defaultWorkspaceOf(approver),
+        client_id: clientId,
+        device_label: deviceLabel,
+        scopes: [...ACCOUNT_SCOPES],
+        expires_at: issued.expiresAt.toISOString(),
+        rotated: issued.rotated,
+      },
+    });
+    await this.enqueueNewDeviceMail({
+      accountId: approver.accountId,
+      tokenId: issued.tokenId,
+      transitionId,
+      clientId,
+      deviceLabel,
+      // The device that signed in is the one that started the flow, not the approving browser.
+      ip: flow.state.createdIp || context.ip,
+      approvedAt,
+      requestId: context.requestId,
+    });
+    return { status: 'approved' };
+  }
+
+  /**
+   * Contract §5.5: any signed-in console user may deny a pending code they know. Answers
+   * `{status: 'denied'}`; the next poll gets `access_denied`.
+   */
+  async deny(request: DeviceDenyRequest): Promise<{ readonly status: 'denied' }> {
+    await this.admit(request.sessionId);
+    const flow = await this.findPending(request.userCode);
+    const result = await this.store.transition(
+      flow.deviceCode,
+      DEVICE_STATUS.denied,
+      transitionMarker(generateTransitionId()),
+      '',
+      DEVICE_FLOW.denialFloorSeconds,
+    );
+    if (result !== 1 && result !== 2) {
+      throw new DeviceFlowError(DEVICE_ERROR_CODES.stateLost, 'the flow changed while denying');
+    }
+    await recordQuietly(this.audit, {
+      event: 'oauth.device_flow_denied',
+      requestId: request.context.requestId,
+      actorAccountId: request.actorAccountId,
+      ip: request.context.ip,
+      payload: {
+        client_id: flow.state.clientId,
+        device_label: flow.state.deviceLabel,
+        actor_account_id: request.actorAccountId,
+      },
+    });
+    return { status: 'denied' };
+  }
+
+  /** Admission steps 3 and 4, shared by approve and deny. */
+  private async admit(sessionId: string): Promise<void> {
+    if (!this.settings.enableOAuthBearer) {
+      throw new DeviceFlowError(
+        DEVICE_ERROR_CODES.bearerAuthDisabled,
+        'bearer authentication is disabled',
+      );
+    }
+    await this.rateLimiter.enforce(
+      rateLimitKey.deviceDecision(sessionId),
+      this.settings.approveRateLimitPerHour,
+      RATE_LIMIT_WINDOW_SECONDS.deviceDecision,
+    );
+  }
+
+  /** Step 1: normalise, resolve `user_code:<UC>` and read the state. */
+  private async findPending(rawUserCode: string): Promise<PendingFlow> {
+    const userCode = normalizeUserCode(rawUserCode);
+    const deviceCode = userCode === null ? null : await this.store.resolveUserCode(userCode);
+    const state = deviceCode === null ? null : await this.store.readState(deviceCode);
+    if (userCode === null || deviceCode === null || state === null) {
+      throw new DeviceFlowError(DEVICE_ERROR_CODES.expiredOrUnknown, 'unknown or expired code');
+    }
+    if (state.status !== DEVICE_STATUS.pending) {
+      throw new DeviceFlowError(DEVICE_ERROR_CODES.alreadyResolved, 'the code is already resolved');
+    }
+    return { userCode, deviceCode, state };
+  }
+
+  /**
+   * Step 5: between the first read and the guard another request may have consumed, denied or
+   * approved the flow, or the code may have expired; nothing is minted for a flow that moved on.
+   */
+  private async recheck(flow: PendingFlow): Promise<void> {
+    const deviceCode = await this.store.resolveUserCode(flow.userCode);
+    const state = deviceCode === flow.deviceCode ? await this.store.readState(deviceCode) : null;
+    if (state === null) {
+      throw new DeviceFlowError(DEVICE_ERROR_CODES.stateLost, 'the flow is gone');
+    }
+    if (state.status !== DEVICE_STATUS.pending) {
+      throw new DeviceFlowError(DEVICE_ERROR_CODES.alreadyResolved, 'the code is already resolved');
+    }
+  }
+
+  /**
+   * Step 8: publish the payload with `transition(approved, marker, payload, floor 60)`.
+   *
+   * | outcome                                   | action        | answer                     |
+   * |-------------------------------------------|---------------|----------------------------|
+   * | 1 applied, 2 our marker already there     | —             | success                    |
+   * | 0 / -2 state gone or unreadable, -1 lost  | compensate    | state_lost                 |
+   * | reply lost, confirm PUBLISHED             | —             | success                    |
+   * | reply lost, confirm NOT_PUBLISHED         | compensate    | server_error               |
+   * | reply lost, confirm UNKNOWN or failing    | none          | approval_outcome_unknown   |
+   *
+   * Compensation runs only when the publish failed for certain. When nobody can tell (the state
+   * is gone, possibly because a poll already collected our token), undoing the row could revoke a
+   * token a client now holds, so the token stays and the client is told the outcome is unknown.
+   */
+  private async publish(
+    deviceCode: string,
+    marker: string,
+    payload: string,
+    issued: IssuedToken,
+  ): Promise<void> {
+    let result: number;
+    try {
+      result = await this.store.transition(
+        deviceCode,
+        DEVICE_STATUS.approved,
+        marker,
+        payload,
+        DEVICE_FLOW.approvalPickupFloorSeconds,
+      );
+    } catch (error) {
+      // Any failure of the call is ambiguous: the script may have run before the reply was lost.
+      this.logger.warn({ err: error }, 'approval publish failed; confirming its outcome');
+      const confirmation = await this.confirm(deviceCode, marker);
+      if (confirmation === 'PUBLISHED') return;
+      if (confirmation === 'NOT_PUBLISHED') {
+        await this.tokens.compensate(issued);
+        throw new DeviceFlowError(DEVICE_ERROR_CODES.serverError, 'the approval was not published');
+      }
+      this.logger.error(
+        { tokenId: issued.tokenId },
+        'approval publish outcome unknown; the issued token is kept',
+      );
+      throw new DeviceFlowError(
+        DEVICE_ERROR_CODES.approvalOutcomeUnknown,
+        'the outcome of the approval is unknown',
+      );
+    }
+    if (result === 1 || result === 2) return;
+    await this.tokens.compensate(issued);
+    throw new DeviceFlowError(DEVICE_ERROR_CODES.stateLost, 'the flow changed while approving');
+  }
+
+  private async confirm(deviceCode: string, marker: string): Promise<ConfirmResult> {
+    try {
+      return await this.store.confirm(deviceCode, marker);
+    } catch (error) {
+      this.logger.error({ err: error }, 'approval publish could not be confirmed');
+      return 'UNKNOWN';
+    }
+  }
+
+  private async releaseGuard(guardId: string, transitionId: string): Promise<void> {
+    try {
+      await this.store.releaseApprovalGuard(guardId, transitionId);
+    } catch (error) {
+      // The guard expires on its own within 60 s; the approval's own outcome stands.
+      this.logger.warn({ err: error }, 'approval guard could not be released');
+    }
+  }
+
+  /** `mail.new-device-signin`, one per approval transition (the job id dedupes redelivery). */
+  private async enqueueNewDeviceMail(payload: MailNewDeviceSigninPayload): Promise<void> {
+    try {
+      await this.mailQueue.add(JOBS.mailNewDeviceSignin, payload, {
+        ...DEFAULT_JOB_OPTIONS.mail,
+        jobId: jobIds.mailNewDeviceSignin(payload.tokenId, payload.transitionId),
+      });
+    } catch (error) {
+      this.logger.error({ err: error }, 'new-device sign-in mail could not be enqueued');
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DEVICE_FLOW, normalizeUserCode } from '@dify/domain';
+import {
+  RATE_LIMIT_WINDOW_SECONDS,
+  RateLimitExceededError,
+  RateLimiter,
+  rateLimitKey,
+} from '@dify/platform';
+import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
+import { DEVICE_FLOW_SETTINGS, type DeviceFlowSettings } from '../device-flow.settings';
+import { DEVICE_STATUS, DeviceFlowStore } from '../store/device-flow.store';
+
+/** The 200 body of `GET …/device/lookup` (contract §5.3). Never carries token data. */
+export interface DeviceLookupResponse {
+  readonly valid: boolean;
+  /** Real remaining lifetime in whole seconds (rounded up, at least 1) while valid; else 0. */
+  readonly expires_in_remaining: number;
+  readonly client_id: string | null;
+}
+
+const UNKNOWN: DeviceLookupResponse = Object.freeze({
+  valid: false,
+  expires_in_remaining: 0,
+  client_id: null,
+});
+
+/** `GET …/device/lookup`: what the `/device` page shows before asking for a decision. */
+@Injectable()
+export class DeviceLookupService {
+  constructor(
+    @Inject(DEVICE_FLOW_SETTINGS) private readonly settings: DeviceFlowSettings,
+    private readonly store: DeviceFlowStore,
+    private readonly rateLimiter: RateLimiter,
+  ) {}
+
+  /**
+   * Contract §5.3, in its order: IP bucket → global miss budget → validation → normalisation →
+   * reads. Throws RateLimitExceededError (either bucket) or `invalid_request` (missing or empty
+   * `user_code`: not a miss, and nothing is read).
+   */
+  async lookup(rawUserCode: string | undefined, ip: string): Promise<DeviceLookupResponse> {
+    await this.rateLimiter.enforce(
+      rateLimitKey.deviceLookup(ip),
+      this.settings.deviceLookupRateLimitPer5Min,
+      RATE_LIMIT_WINDOW_SECONDS.deviceLookup,
+    );
+    // RFC 8628 §5.1: once guessing is under way somewhere, every lookup waits, valid codes
+    // included; otherwise an attacker spread over many IPs would keep the oracle open.
+    const budget = await this.rateLimiter.check(
+      rateLimitKey.deviceLookupMiss(),
+      this.settings.deviceLookupFailureBudgetPerHour,
+      RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
+    );
+    if (!budget.allowed) throw new RateLimitExceededError(budget.retryAfterMs);
+
+    if (rawUserCode === undefined || rawUserCode.trim() === '') {
+      throw new DeviceFlowError(DEVICE_ERROR_CODES.invalidRequest, 'user_code is required');
+    }
+
+    const userCode = normalizeUserCode(rawUserCode);
+    const deviceCode = userCode === null ? null : await this.store.resolveUserCode(userCode);
+    const state = deviceCode === null ? null : await this.store.readState(deviceCode);
+    if (state === null) {
+      await this.rateLimiter.record(
+        rateLimitKey.deviceLookupMiss(),
+        RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
+      );
+      return UNKNOWN;
+    }
+    if (state.status !== DEVICE_STATUS.pending) {
+      // A resolved code is known: the page says "already used", and it is no guess.
+      return { valid: false, expires_in_remaining: 0, client_id: state.clientId };
+    }
+    return {
+      valid: true,
+      expires_in_remaining: remainingSeconds(state.ttlMs),
+      client_id: state.clientId,
+    };
+  }
+}
+
+/**
+ * PTTL rounded up to whole seconds: at least 1 while the code is valid, at most the flow
+ * lifetime. A key without expiry cannot come from `start` (it sets the TTL in the same script),
+ * so it is reported as a fresh flow rather than as "expired" for a code that still works.
+ */
+function remainingSeconds(ttlMs: number): number {
+  if (ttlMs < 0) return DEVICE_FLOW.flowLifetimeSeconds;
+  return Math.min(DEVICE_FLOW.flowLifetimeSeconds, Math.max(1, Math.ceil(ttlMs / 1_000)));
+}

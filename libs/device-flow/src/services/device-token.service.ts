@@ -1,0 +1,125 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuditSink, isDeviceCodeShaped } from '@dify/domain';
+import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
+import { DEVICE_FLOW_CLOCK, type DeviceFlowClock } from '../device-flow.settings';
+import { DeviceFlowStore } from '../store/device-flow.store';
+import { recordQuietly } from './record-quietly';
+import { type DeviceTokenResponse, tokenResponseFrom } from './device-token.payload';
+
+/** A token request, as the HTTP layer parsed it (contract §5.2). */
+export interface DevicePollRequest {
+  readonly deviceCode: string;
+  readonly clientId: string;
+  /** The client IP (contract §1.5). */
+  readonly ip: string;
+  readonly requestId: string;
+}
+
+/** The device errors a poll can end in; each is a 400 in the device envelope. */
+export type DevicePollErrorCode =
+  | typeof DEVICE_ERROR_CODES.invalidGrant
+  | typeof DEVICE_ERROR_CODES.expiredToken
+  | typeof DEVICE_ERROR_CODES.slowDown
+  | typeof DEVICE_ERROR_CODES.authorizationPending
+  | typeof DEVICE_ERROR_CODES.accessDenied;
+
+const POLL_ERROR_MESSAGES: Readonly<Record<DevicePollErrorCode, string>> = {
+  invalid_grant: 'the device code is not valid for this client',
+  expired_token: 'the device code has expired or was already used',
+  slow_down: 'polling too fast; wait longer between requests',
+  authorization_pending: 'the user has not decided yet',
+  access_denied: 'the user denied the request',
+};
+
+function pollError(code: DevicePollErrorCode): DeviceFlowError {
+  return new DeviceFlowError(code, POLL_ERROR_MESSAGES[code]);
+}
+
+/** `POST …/device/token`: polling (contract §5.2). */
+@Injectable()
+export class DeviceTokenService {
+  private readonly logger = new Logger(DeviceTokenService.name);
+
+  constructor(
+    @Inject(DEVICE_FLOW_CLOCK) private readonly clock: DeviceFlowClock,
+    private readonly store: DeviceFlowStore,
+    private readonly audit: AuditSink,
+  ) {}
+
+  /**
+   * Answers the 200 body, or throws DeviceFlowError with the RFC 8628 code the client acts on
+   * (`authorization_pending`, `slow_down`, `access_denied`, `expired_token`, `invalid_grant`).
+   * Redis failures propagate as they are (500 `server_error` at the edge).
+   */
+  async poll(request: DevicePollRequest): Promise<DeviceTokenResponse> {
+    // Input that can never be a device code costs no Redis round trip.
+    if (!isDeviceCodeShaped(request.deviceCode)) throw pollError(DEVICE_ERROR_CODES.invalidGrant);
+
+    const outcome = await this.store.poll(request.deviceCode, request.clientId);
+    switch (outcome.kind) {
+      case 'missing':
+        throw pollError(DEVICE_ERROR_CODES.expiredToken);
+      case 'client_mismatch':
+        throw pollError(DEVICE_ERROR_CODES.invalidGrant);
+      case 'slow_down':
+        throw pollError(DEVICE_ERROR_CODES.slowDown);
+      case 'pending':
+        throw pollError(DEVICE_ERROR_CODES.authorizationPending);
+      case 'denied':
+        await this.forgetUserCode(outcome.userCode);
+        throw pollError(DEVICE_ERROR_CODES.accessDenied);
+      case 'approved': {
+        await this.forgetUserCode(outcome.userCode);
+        const body = tokenResponseFrom(outcome.payload, this.clock());
+        if (!body) {
+          // The state is gone with the payload: the client must start over. Never log the payload.
+          this.logger.error('an approved device state held no readable token payload');
+          throw pollError(DEVICE_ERROR_CODES.expiredToken);
+        }
+        this.auditCrossIpPoll(outcome.createdIp, body, request);
+        return body;
+      }
+    }
+  }
+
+  /**
+   * The consumed code's `user_code:<UC>` mapping, deleted by its own single-key command (the
+   * `poll` script touches only the device key). Best effort: the token is already out of Redis,
+   * so a failure here must not lose it; the mapping then expires on its own.
+   */
+  private async forgetUserCode(userCode: string): Promise<void> {
+    if (userCode === '') return;
+    try {
+      await this.store.deleteUserCode(userCode);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'user code mapping could not be deleted after a consume');
+    }
+  }
+
+  /**
+   * `oauth.device_code_cross_ip_poll` when the token was collected from another IP than the one
+   * that started the flow. Fire and forget: the audit trail must never hold up or fail the token
+   * response. The token id is the row id from the payload, never the transition marker.
+   */
+  private auditCrossIpPoll(
+    createdIp: string,
+    body: DeviceTokenResponse,
+    request: DevicePollRequest,
+  ): void {
+    if (createdIp === '' || request.ip === '' || createdIp === request.ip) return;
+    const account = body.account as { id?: unknown } | null | undefined;
+    void recordQuietly(this.audit, {
+      event: 'oauth.device_code_cross_ip_poll',
+      requestId: request.requestId,
+      ...(typeof body.subject_type === 'string' ? { subjectType: body.subject_type } : {}),
+      ...(typeof account?.id === 'string' ? { accountId: account.id } : {}),
+      ip: request.ip,
+      payload: {
+        token_id: typeof body.token_id === 'string' ? body.token_id : null,
+        creation_ip: createdIp,
+        poll_ip: request.ip,
+        client_id: request.clientId,
+      },
+    });
+  }
+}
