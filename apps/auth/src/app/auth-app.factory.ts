@@ -1,9 +1,20 @@
 import { createHttpApp } from '@dify/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DEVICE_ERROR_STATUSES, DeviceAuthorizationService } from '@dify/device-flow';
+import { registerIssuanceThrottle } from '../device/issuance-throttle.hook';
+import { registerMetadataRoutes } from '../device/metadata.routes';
 import { AuthModule } from './auth.module';
 import type { AuthConfig } from './auth.env';
 
 /** The auth app as production runs it; tests build it the same way and listen where they like. */
-export function createAuthApp(config: AuthConfig): Promise<NestFastifyApplication> {
-  return createHttpApp(AuthModule.forRoot(config), { trustedProxies: config.TRUSTED_PROXY_CIDRS });
+export async function createAuthApp(config: AuthConfig): Promise<NestFastifyApplication> {
+  const app = await createHttpApp(AuthModule.forRoot(config), {
+    domainErrorStatuses: DEVICE_ERROR_STATUSES,
+    trustedProxies: config.TRUSTED_PROXY_CIDRS,
+    minClientVersion: config.DIFYCTL_MIN_VERSION,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  registerMetadataRoutes(fastify, config.CONSOLE_API_URL);
+  registerIssuanceThrottle(fastify, app.get(DeviceAuthorizationService));
+  return app;
 }

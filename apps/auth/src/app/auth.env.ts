@@ -7,8 +7,12 @@ import {
   redisEnv,
   secretKeyEnv,
   trustedProxyEnv,
+  clientVersionEnv,
   type EnvOf,
 } from '@dify/platform';
+import { deviceFlowEnv } from '@dify/device-flow';
+import { identityEnv } from '@dify/identity';
+import { tokenMintingEnv } from '@dify/token-minting';
 
 export const authEnvSchema = {
   ...databaseEnv,
@@ -18,6 +22,10 @@ export const authEnvSchema = {
   ...secretKeyEnv,
   ...publicUrlEnv,
   ...trustedProxyEnv,
+  ...clientVersionEnv,
+  ...identityEnv,
+  ...tokenMintingEnv,
+  ...deviceFlowEnv,
   AUTH_PORT: env.port({ description: 'HTTP port of the auth service', default: 5002 }),
 } as const;
 

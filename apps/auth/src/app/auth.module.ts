@@ -1,10 +1,16 @@
-import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseHealthIndicator, DbModule } from '@dify/db';
+import { DeviceFlowModule, deviceFlowSettingsFrom } from '@dify/device-flow';
+import { IdentityModule, identitySettingsFrom } from '@dify/identity';
 import { PlatformModule } from '@dify/platform';
-import { AuditTrail, QUEUES } from '@dify/queue-contracts';
-import type { Queue } from 'bullmq';
-import { PinoLogger } from 'nestjs-pino';
+import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/token-minting';
+import { AuditModule } from '../audit/audit.module';
+import { ApproverDirectory } from '../device/approver.directory';
+import { DeviceAuthorizationController } from '../device/device-authorization.controller';
+import { DeviceDecisionController } from '../device/device-decision.controller';
+import { DeviceLookupController } from '../device/device-lookup.controller';
+import { DeviceTokenController } from '../device/device-token.controller';
+import { RevocationController } from '../device/revocation.controller';
 import { AUTH_CONFIG } from './auth-config.token';
 import type { AuthConfig } from './auth.env';
 
@@ -12,6 +18,8 @@ import type { AuthConfig } from './auth.env';
 @Module({})
 export class AuthModule {
   static forRoot(config: AuthConfig): DynamicModule {
+    // One instance shared with the device-flow module: Nest matches dynamic modules by reference.
+    const tokenMinting = TokenMintingModule.forRoot(tokenMintingSettingsFrom(config));
     return {
       module: AuthModule,
       imports: [
@@ -27,17 +35,19 @@ export class AuthModule {
           poolMax: config.DATABASE_POOL_MAX,
           applicationName: 'dify-auth',
         }),
-        BullModule.registerQueue({ name: QUEUES.audit }),
+        AuditModule,
+        IdentityModule.forRoot(identitySettingsFrom(config)),
+        tokenMinting,
+        DeviceFlowModule.forRoot(deviceFlowSettingsFrom(config), { imports: [tokenMinting] }),
       ],
-      providers: [
-        { provide: AUTH_CONFIG, useValue: config },
-        {
-          provide: AuditTrail,
-          useFactory: (queue: Queue, logger: PinoLogger) => new AuditTrail(queue, 'auth', logger),
-          inject: [getQueueToken(QUEUES.audit), PinoLogger],
-        },
+      controllers: [
+        DeviceAuthorizationController,
+        DeviceDecisionController,
+        DeviceLookupController,
+        DeviceTokenController,
+        RevocationController,
       ],
-      exports: [AuditTrail],
+      providers: [{ provide: AUTH_CONFIG, useValue: config }, ApproverDirectory],
     };
   }
 }

@@ -1,0 +1,32 @@
+import type { DeviceAuthorizationService } from '@dify/device-flow';
+import { pathOf, RateLimitExceededError } from '@dify/platform';
+import type { FastifyInstance } from 'fastify';
+
+const CODE_PATHS = new Set(['/openapi/v1/oauth/device/code', '/v1/oauth/device/code']);
+
+/**
+ * Charges the per-IP issuance bucket before the body is even parsed (contract §4), so a flood of
+ * junk bodies is throttled like a flood of good ones.
+ */
+export function registerIssuanceThrottle(
+  fastify: FastifyInstance,
+  authorization: DeviceAuthorizationService,
+): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || !CODE_PATHS.has(pathOf(request.url))) return;
+    try {
+      await authorization.assertIssuanceAllowed(request.clientIp);
+    } catch (error) {
+      void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      if (error instanceof RateLimitExceededError) {
+        return reply
+          .status(429)
+          .header('retry-after', String(error.retryAfterSeconds))
+          .send({ error: 'rate_limited' });
+      }
+      // Outside Nest's filters here, so the device envelope is written by hand.
+      request.log.error({ err: error }, 'issuance throttle failed');
+      return reply.status(500).send({ error: 'server_error' });
+    }
+  });
+}

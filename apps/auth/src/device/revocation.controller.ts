@@ -1,0 +1,48 @@
+import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { ApiError, ReqContext, type RequestContext } from '@dify/platform';
+import { TokenRevoker } from '@dify/token-minting';
+import type { FastifyRequest } from 'fastify';
+import { AUTH_CONFIG } from '../app/auth-config.token';
+import type { AuthConfig } from '../app/auth.env';
+import { DeviceRequestBody } from './device-request-body';
+
+const invalidClient = (): ApiError => new ApiError(400, 'invalid_client', 'unknown client');
+
+/**
+ * RFC 7009 revocation. Possession of the token is the credential; the answer is `{}` whether a
+ * token was revoked or was unknown or already dead, so it reveals nothing (§2.2).
+ */
+@Controller()
+export class RevocationController {
+  private readonly knownClients: ReadonlySet<string>;
+
+  constructor(
+    private readonly revoker: TokenRevoker,
+    @Inject(AUTH_CONFIG) config: AuthConfig,
+  ) {
+    this.knownClients = new Set(config.OPENAPI_KNOWN_CLIENT_IDS);
+  }
+
+  @Post('openapi/v1/oauth/revoke')
+  @HttpCode(200)
+  async revoke(
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @ReqContext() context: RequestContext,
+  ): Promise<Record<string, never>> {
+    const fields = DeviceRequestBody.read(request.headers['content-type'], body);
+    const token = fields.requiredString('token');
+    // token_type_hint is only a hint: any value is accepted and access tokens are always searched.
+    fields.optionalString('token_type_hint');
+    const clientId = fields.optionalString('client_id');
+    if (clientId !== undefined && !this.knownClients.has(clientId)) throw invalidClient();
+    const outcome = await this.revoker.revokePresented(
+      token,
+      clientId,
+      'revocation_endpoint',
+      context,
+    );
+    if (outcome === 'client_mismatch') throw invalidClient();
+    return {};
+  }
+}
