@@ -7,3 +7,4 @@ export * from './wait-for';
 export * from './test-queues';
 export * from './readme-env';
 export * from './cookie-jar';
+export * from './console-session';

@@ -22,6 +22,9 @@ export interface ExitStatus {
   readonly signal: NodeJS.Signals | null;
 }
 
+// One secret per test process: api and auth must verify each other's console sessions.
+const RUN_SECRET_KEY = randomBytes(32).toString('base64url');
+
 /** The environment every service of one test run shares: the run's database and key prefix. */
 export function sharedServiceEnv(): Record<string, string> {
   const { databaseUrl, redisUrl, keyPrefix } = testEnvironment();
@@ -29,7 +32,7 @@ export function sharedServiceEnv(): Record<string, string> {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: keyPrefix,
-    SECRET_KEY: randomBytes(32).toString('base64url'),
+    SECRET_KEY: RUN_SECRET_KEY,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     TZ: 'UTC',
@@ -61,9 +64,9 @@ export class ServiceProcess {
   static async start(
     name: ServiceName,
     env: Record<string, string> = {},
-    { waitUntilReady = true }: { waitUntilReady?: boolean } = {},
+    { waitUntilReady = true, port: chosenPort }: { waitUntilReady?: boolean; port?: number } = {},
   ): Promise<ServiceProcess> {
-    const port = await freePort();
+    const port = chosenPort ?? (await freePort());
     const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', name, 'main.js')], {
       cwd: REPO_ROOT,
       env: {

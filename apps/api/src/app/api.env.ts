@@ -7,9 +7,13 @@ import {
   redisEnv,
   secretKeyEnv,
   trustedProxyEnv,
+  clientVersionEnv,
   type EnvOf,
 } from '@dify/platform';
 import { identityEnv } from '@dify/identity';
+import { licensingEnv } from '@dify/licensing';
+import { bearerApiEnv } from '../bearer/bearer-api.env';
+import { systemEnv } from '../system/system.env';
 
 export const apiEnvSchema = {
   ...databaseEnv,
@@ -19,7 +23,11 @@ export const apiEnvSchema = {
   ...secretKeyEnv,
   ...publicUrlEnv,
   ...trustedProxyEnv,
+  ...clientVersionEnv,
   ...identityEnv,
+  ...licensingEnv,
+  ...bearerApiEnv,
+  ...systemEnv,
   API_PORT: env.port({ description: 'HTTP port of the api gateway', default: 5001 }),
   AUTH_INTERNAL_URL: env.url({
     description: 'Where the gateway reaches the auth service',

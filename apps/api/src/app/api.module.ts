@@ -3,7 +3,11 @@ import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { PlatformModule } from '@dify/platform';
 import { identitySettingsFrom } from '@dify/identity';
 import { AuditModule } from '../audit/audit.module';
+import { BearerApiModule } from '../bearer/bearer-api.module';
+import { bearerApiSettingsFrom } from '../bearer/bearer-api.settings';
 import { ConsoleModule } from '../console/console.module';
+import { SystemModule } from '../system/system.module';
+import { systemSettingsFrom } from '../system/system.settings';
 import { API_CONFIG } from './api-config.token';
 import type { ApiConfig } from './api.env';
 
@@ -27,7 +31,9 @@ export class ApiModule {
           applicationName: 'dify-api',
         }),
         AuditModule,
+        BearerApiModule.forRoot(bearerApiSettingsFrom(config)),
         ConsoleModule.forRoot(identitySettingsFrom(config)),
+        SystemModule.forRoot(systemSettingsFrom(config)),
       ],
       providers: [{ provide: API_CONFIG, useValue: config }],
     };

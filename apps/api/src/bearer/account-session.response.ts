@@ -1,0 +1,16 @@
+/** One item of `GET /openapi/v1/account/sessions` (contract §9.4). */
+export interface AccountSessionItem {
+  readonly id: string;
+  readonly prefix: string;
+  readonly client_id: string;
+  readonly device_label: string;
+  readonly created_at: string;
+  /** Null until the token has been used and the worker recorded it. */
+  readonly last_used_at: string | null;
+  readonly expires_at: string;
+}
+
+/** Answer of both revocation routes. */
+export interface RevokedResponse {
+  readonly status: 'revoked';
+}

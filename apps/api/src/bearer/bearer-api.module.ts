@@ -1,0 +1,48 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { WorkspaceService } from '@dify/identity';
+import { LicensingModule } from '@dify/licensing';
+import { DEFAULT_TOKEN_MINTING_SETTINGS, TokenMintingModule } from '@dify/token-minting';
+import { AccountController } from './account.controller';
+import { AccountSessionsController } from './account-sessions.controller';
+import { BearerAccessGuard } from './bearer-access.guard';
+import { BearerAuthGuard } from './bearer-auth.guard';
+import { BEARER_API_SETTINGS, type BearerApiSettings } from './bearer-api.settings';
+import { MetaController } from './meta.controller';
+import { PACKAGE_VERSION, readPackageVersion } from './package-version';
+import { WorkspacesController } from './workspaces.controller';
+
+/**
+ * The bearer API for CLIs and scripts (contract §9): `/openapi/v1/account*`,
+ * `/openapi/v1/workspaces*`, the meta routes and the legacy aliases `/v1/me` and
+ * `DELETE /v1/oauth/authorizations/self`. Needs the global DbModule, PlatformModule (Redis, the
+ * rate limiter, BullMQ) and an AuditSink from the gateway.
+ */
+@Module({})
+export class BearerApiModule {
+  static forRoot(settings: BearerApiSettings): DynamicModule {
+    return {
+      module: BearerApiModule,
+      imports: [
+        LicensingModule.forRoot(settings.license),
+        // The gateway resolves, revokes and touches tokens but never mints one, so it does not
+        // read OAUTH_TTL_DAYS (a service validates only what it uses).
+        TokenMintingModule.forRoot(DEFAULT_TOKEN_MINTING_SETTINGS),
+      ],
+      controllers: [
+        AccountController,
+        AccountSessionsController,
+        MetaController,
+        WorkspacesController,
+      ],
+      providers: [
+        { provide: BEARER_API_SETTINGS, useValue: Object.freeze({ ...settings }) },
+        { provide: PACKAGE_VERSION, useFactory: () => readPackageVersion() },
+        BearerAccessGuard,
+        BearerAuthGuard,
+        // Stateless over the global DataSource, repositories and AuditSink; provided here rather
+        // than through IdentityModule, which would drag in console-session settings and secrets.
+        WorkspaceService,
+      ],
+    };
+  }
+}

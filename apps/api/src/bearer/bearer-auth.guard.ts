@@ -1,0 +1,67 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { hashToken } from '@dify/domain';
+import { RATE_LIMIT_WINDOW_SECONDS, RateLimiter, rateLimitKey } from '@dify/platform';
+import { BearerResolver, type ResolvedBearer, TokenUsageRecorder } from '@dify/token-minting';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { bearerTokenOf } from './authorization-header';
+import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';
+import { BEARER_API_SETTINGS, type BearerApiSettings } from './bearer-api.settings';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The accepted bearer (contract §9.1 step 8), set by BearerAuthGuard. It lives on the request
+     * object, so it is gone with the request and never leaks into another one.
+     */
+    bearer?: ResolvedBearer;
+  }
+}
+
+/**
+ * Bearer authentication (contract §9.1 steps 1–3 and 7–8; token-minting's resolver does 4–6).
+ * Unknown prefixes, unknown, revoked and expired tokens all get one identical 401, so a caller
+ * learns nothing about which of them it holds.
+ */
+@Injectable()
+export class BearerAuthGuard implements CanActivate {
+  constructor(
+    @Inject(BEARER_API_SETTINGS) private readonly settings: BearerApiSettings,
+    private readonly limiter: RateLimiter,
+    private readonly resolver: BearerResolver,
+    private readonly usage: TokenUsageRecorder,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+
+    if (!this.settings.enabled) throw bearerApiError(BEARER_ERROR_CODES.bearerAuthDisabled);
+
+    const token = bearerTokenOf(request.headers.authorization);
+    if (token === null) {
+      void reply.header('www-authenticate', 'Bearer');
+      throw bearerApiError(BEARER_ERROR_CODES.bearerRequired);
+    }
+
+    // Counted before the token is classified or looked up, so guessing with unknown or revoked
+    // tokens spends the bucket too. Keyed on the hash: a plaintext token never names a Redis key.
+    const tokenHash = hashToken(token);
+    if (this.settings.perTokenPerMinute > 0) {
+      await this.limiter.enforce(
+        rateLimitKey.bearer(tokenHash),
+        this.settings.perTokenPerMinute,
+        RATE_LIMIT_WINDOW_SECONDS.bearer,
+      );
+    }
+
+    const bearer = await this.resolver.resolve(token);
+    if (bearer === null) {
+      void reply.header('www-authenticate', 'Bearer error="invalid_token"');
+      throw bearerApiError(BEARER_ERROR_CODES.invalidBearer);
+    }
+    request.bearer = bearer;
+    await this.usage.noteUse(bearer.tokenId);
+    return true;
+  }
+}

@@ -1,0 +1,16 @@
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
+import type { Scope } from '@dify/domain';
+import { BearerAccessGuard } from './bearer-access.guard';
+import { BearerAuthGuard } from './bearer-auth.guard';
+import { REQUIRED_SCOPE } from './required-scope';
+
+/**
+ * A route of the account surface: bearer authentication (§9.1), then the requirements of §9.2
+ * in their order (account subject, licence, `scope`). Ownership, the fourth, is the handler's.
+ */
+export function BearerRoute(scope: Scope): ClassDecorator & MethodDecorator {
+  return applyDecorators(
+    SetMetadata(REQUIRED_SCOPE, scope),
+    UseGuards(BearerAuthGuard, BearerAccessGuard),
+  );
+}

@@ -1,0 +1,27 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { allowsEnterpriseFeatures } from '@dify/domain';
+import { LicenseStatusReader } from '@dify/licensing';
+import type { SystemFeaturesResponse } from './system-features.response';
+import { SYSTEM_SETTINGS, type SystemSettings } from './system.settings';
+
+/** Public feature flags of the deployment; the `/device` page reads them before signing in. */
+@Controller('console/api')
+export class SystemFeaturesController {
+  constructor(
+    @Inject(SYSTEM_SETTINGS) private readonly settings: SystemSettings,
+    private readonly license: LicenseStatusReader,
+  ) {}
+
+  @Get('system-features')
+  async features(): Promise<SystemFeaturesResponse> {
+    // One reading serves both fields, so they can never disagree within one answer.
+    const status = await this.license.current();
+    return {
+      edition: this.license.edition(),
+      license: { status },
+      device_flow: {
+        sso_available: allowsEnterpriseFeatures(status) && this.settings.ssoIssuer !== '',
+      },
+    };
+  }
+}
