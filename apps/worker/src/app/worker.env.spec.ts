@@ -9,7 +9,7 @@ describe('worker env', () => {
 
   it('consumes every queue it has processors for by default, at default concurrency', () => {
     const config = loadEnv(workerEnvSchema, {});
-    expect(config.WORKER_QUEUES).toEqual(['audit', 'maintenance']);
+    expect(config.WORKER_QUEUES).toEqual(['audit', 'mail', 'token-usage', 'maintenance']);
     expect(concurrencyFor(config, 'audit')).toBe(DEFAULT_CONCURRENCY.audit);
   });
 

@@ -9,16 +9,16 @@ import {
   type EnvVar,
 } from '@dify/platform';
 import { licensingEnv } from '@dify/licensing';
+import { tokenMintingEnv } from '@dify/token-minting';
+import { mailEnv } from '../mail/mail.env';
 import { ALL_QUEUES, type QueueName } from '@dify/queue-contracts';
-
-/** Queues this build has processors for. */
-export const SERVED_QUEUES: readonly QueueName[] = ['audit', 'maintenance'];
 
 /** How many jobs of a queue one worker process runs at once, unless WORKER_CONCURRENCY says otherwise. */
 export const DEFAULT_CONCURRENCY: Readonly<Record<QueueName, number>> = {
   audit: 10,
   mail: 2,
-  'token-usage': 5,
+  // Each touch job waits for its batch to be written, so throughput is bounded by concurrency.
+  'token-usage': 100,
   maintenance: 1,
 };
 
@@ -61,10 +61,12 @@ export const workerEnvSchema = {
     default: 5003,
   }),
   ...licensingEnv,
+  ...tokenMintingEnv,
+  ...mailEnv,
   WORKER_QUEUES: env.list({
     description: 'Queues this worker consumes',
-    default: SERVED_QUEUES.join(','),
-    allowed: SERVED_QUEUES,
+    default: ALL_QUEUES.join(','),
+    allowed: ALL_QUEUES,
   }),
   WORKER_CONCURRENCY: concurrencyOverrides(),
   AUDIT_LOG_RETENTION_DAYS: env.int({

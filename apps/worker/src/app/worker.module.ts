@@ -4,18 +4,24 @@ import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { LicensingModule } from '@dify/licensing';
 import { PlatformModule } from '@dify/platform';
 import type { QueueName } from '@dify/queue-contracts';
-import { TokenMintingModule } from '@dify/token-minting';
+import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/token-minting';
+import { AuditModule } from '../audit/audit.module';
 import { AuditRecordHandler } from '../handlers/audit-record.handler';
 import { AuditRetentionHandler } from '../handlers/audit-retention.handler';
+import { MailModule } from '../mail/mail.module';
 import { AuditProcessor } from '../processors/audit.processor';
+import { MailProcessor } from '../processors/mail.processor';
 import { MaintenanceProcessor } from '../processors/maintenance.processor';
+import { TokenUsageProcessor } from '../processors/token-usage.processor';
 import { WORKER_CONFIG } from './worker-config.token';
 import type { WorkerConfig } from './worker.env';
 
 /** The processor of each queue this build can consume. */
-export const QUEUE_PROCESSORS: Readonly<Partial<Record<QueueName, Type<unknown>>>> = {
+export const QUEUE_PROCESSORS: Readonly<Record<QueueName, Type<unknown>>> = {
   audit: AuditProcessor,
+  mail: MailProcessor,
   maintenance: MaintenanceProcessor,
+  'token-usage': TokenUsageProcessor,
 };
 
 /**
@@ -26,10 +32,7 @@ export const QUEUE_PROCESSORS: Readonly<Partial<Record<QueueName, Type<unknown>>
 export class WorkerModule {
   static forRoot(config: WorkerConfig): DynamicModule {
     const queues = config.WORKER_QUEUES as readonly QueueName[];
-    const processors: Provider[] = queues.flatMap((queue) => {
-      const processor = QUEUE_PROCESSORS[queue];
-      return processor ? [processor] : [];
-    });
+    const processors: Provider[] = queues.map((queue) => QUEUE_PROCESSORS[queue]);
     return {
       module: WorkerModule,
       imports: [
@@ -51,7 +54,9 @@ export class WorkerModule {
           publicKeyPem: config.LICENSE_PUBLIC_KEY,
           expiringDays: config.LICENSE_EXPIRING_DAYS,
         }),
-        TokenMintingModule,
+        MailModule.forRoot(config),
+        AuditModule,
+        TokenMintingModule.forRoot(tokenMintingSettingsFrom(config)),
       ],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
