@@ -1,0 +1,72 @@
+// (a) and (b): the pending poll at auth directly, and through the gateway's proxy. Both rotate
+// through one pool of codes issued by auth, large enough that no code is polled twice within its
+// 5 s interval, so every answer should be `authorization_pending` and none `slow_down`.
+import { fillPool, isPending, pollRequest, probeIssuance } from '../device-codes.mjs';
+import { DeviceCodePool } from '../fixtures.mjs';
+import { measure } from '../load.mjs';
+
+const MIN_POOL = 2_000;
+const MAX_POOL = 300_000;
+// How much faster than the baseline a poll could possibly run, and the margin on the interval.
+const POOL_PERIOD_S = (DeviceCodePool.INTERVAL_MS / 1000) * 1.3;
+
+function poolSize(ctx) {
+  const rate = ctx.results.baseline?.load?.requestsPerSecond ?? 20_000;
+  return Math.min(MAX_POOL, Math.max(MIN_POOL, Math.ceil(rate * POOL_PERIOD_S)));
+}
+
+function pendingPoll({ id, title, target, service }) {
+  return {
+    id,
+    title,
+    target,
+    async run(ctx) {
+      const pool = ctx.pools.auth;
+      if (pool.size === 0) {
+        const probe = await probeIssuance(ctx.urls.auth);
+        if (!probe.ok) return { unavailable: probe.reason };
+      }
+      const size = poolSize(ctx);
+      try {
+        await fillPool({
+          authUrl: ctx.urls.auth,
+          pool,
+          size,
+          connections: ctx.load.connections,
+          log: ctx.log,
+        });
+      } catch (error) {
+        return { unavailable: error.message };
+      }
+      const earlyBefore = pool.early;
+      const load = await measure({
+        url: ctx.urls[service],
+        request: pollRequest(pool),
+        classify: isPending,
+        ...ctx.load,
+      });
+      return {
+        load,
+        details: {
+          poolSize: pool.size,
+          // Codes sent again within 5 s of their previous poll; these may rightly be slow_down.
+          codesReusedWithinInterval: pool.early - earlyBefore,
+        },
+      };
+    },
+  };
+}
+
+export const pollDirect = pendingPoll({
+  id: 'poll-direct',
+  title: 'pending poll, auth direct',
+  target: { minRatio: 0.8 },
+  service: 'auth',
+});
+
+export const pollGateway = pendingPoll({
+  id: 'poll-gateway',
+  title: 'pending poll, via api gateway',
+  target: { minRatio: 0.5 },
+  service: 'api',
+});

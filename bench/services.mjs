@@ -1,0 +1,90 @@
+// Child processes of one bench run: the built services (dist/<name>/main.js) and the baseline
+// server. Each writes its output to a log file, so a chatty service never costs the load
+// generator any CPU, and a failed start can show the end of its log.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export class HarnessError extends Error {
+  name = 'HarnessError';
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function tail(file, lines = 25) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/**
+ * Starts `node <script>` with exactly `env` (nothing inherited but what the caller passes) and
+ * waits until `GET <readyPath>` answers 200 on `port`.
+ */
+export async function startProcess({ name, root, script, args = [], env, port, logDir }) {
+  const logFile = join(logDir, `${name}.log`);
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  let exit;
+  const exited = new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      exit = { code, signal };
+      resolve(exit);
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const service = {
+    name,
+    url,
+    port,
+    logFile,
+    pid: child.pid,
+    async stop() {
+      if (exit) return exit;
+      child.kill('SIGTERM');
+      const done = await Promise.race([exited, sleep(STOP_TIMEOUT_MS).then(() => undefined)]);
+      if (done) return done;
+      child.kill('SIGKILL');
+      return exited;
+    },
+  };
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exit) {
+      throw new HarnessError(
+        `${name} exited during start (${JSON.stringify(exit)}); end of ${logFile}:\n${tail(logFile)}`,
+      );
+    }
+    const response = await fetch(`${url}/health/ready`, {
+      signal: AbortSignal.timeout(2_000),
+    }).catch(() => undefined);
+    if (response?.status === 200) return service;
+    if (Date.now() > deadline) {
+      await service.stop();
+      throw new HarnessError(`${name} was not ready within ${READY_TIMEOUT_MS} ms; see ${logFile}`);
+    }
+    await sleep(200);
+  }
+}
