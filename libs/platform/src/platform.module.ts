@@ -15,6 +15,8 @@ export interface PlatformOptions {
   readonly http: boolean;
   /** Readiness checks besides Redis, provided by the process's other modules (e.g. Postgres). */
   readonly healthIndicators?: readonly Type<HealthIndicator>[];
+  /** Hot paths served without a per-request logger (see LoggingOptions). */
+  readonly unloggedPaths?: readonly string[];
 }
 
 /**
@@ -27,7 +29,11 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        LoggingModule.forRoot({ service: options.service, level: options.logLevel }),
+        LoggingModule.forRoot({
+          service: options.service,
+          level: options.logLevel,
+          unloggedPaths: options.unloggedPaths,
+        }),
         RedisModule.forRoot(options.redis),
         HealthModule.forRoot({
           http: options.http,

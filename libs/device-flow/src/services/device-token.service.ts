@@ -35,6 +35,13 @@ function pollError(code: DevicePollErrorCode): DeviceFlowError {
   return new DeviceFlowError(code, POLL_ERROR_MESSAGES[code]);
 }
 
+/** A poll's outcome: the token response, or the RFC 8628 error the client acts on. */
+export type PollAnswer =
+  | { readonly ok: true; readonly body: DeviceTokenResponse }
+  | { readonly ok: false; readonly error: DevicePollErrorCode };
+
+const refused = (error: DevicePollErrorCode): PollAnswer => ({ ok: false, error });
+
 /** `POST …/device/token`: polling (contract §5.2). */
 @Injectable()
 export class DeviceTokenService {
@@ -52,32 +59,43 @@ export class DeviceTokenService {
    * Redis failures propagate as they are (500 `server_error` at the edge).
    */
   async poll(request: DevicePollRequest): Promise<DeviceTokenResponse> {
+    const answer = await this.answer(request);
+    if (!answer.ok) throw pollError(answer.error);
+    return answer.body;
+  }
+
+  /**
+   * The same decision as `poll`, with the protocol errors as values. The token endpoint is the
+   * hottest path of the system and almost every answer is `authorization_pending`: building an
+   * Error (and its stack) for each would be the single largest cost of a poll.
+   */
+  async answer(request: DevicePollRequest): Promise<PollAnswer> {
     // Input that can never be a device code costs no Redis round trip.
-    if (!isDeviceCodeShaped(request.deviceCode)) throw pollError(DEVICE_ERROR_CODES.invalidGrant);
+    if (!isDeviceCodeShaped(request.deviceCode)) return refused(DEVICE_ERROR_CODES.invalidGrant);
 
     const outcome = await this.store.poll(request.deviceCode, request.clientId);
     switch (outcome.kind) {
       case 'missing':
-        throw pollError(DEVICE_ERROR_CODES.expiredToken);
+        return refused(DEVICE_ERROR_CODES.expiredToken);
       case 'client_mismatch':
-        throw pollError(DEVICE_ERROR_CODES.invalidGrant);
+        return refused(DEVICE_ERROR_CODES.invalidGrant);
       case 'slow_down':
-        throw pollError(DEVICE_ERROR_CODES.slowDown);
+        return refused(DEVICE_ERROR_CODES.slowDown);
       case 'pending':
-        throw pollError(DEVICE_ERROR_CODES.authorizationPending);
+        return refused(DEVICE_ERROR_CODES.authorizationPending);
       case 'denied':
         await this.forgetUserCode(outcome.userCode);
-        throw pollError(DEVICE_ERROR_CODES.accessDenied);
+        return refused(DEVICE_ERROR_CODES.accessDenied);
       case 'approved': {
         await this.forgetUserCode(outcome.userCode);
         const body = tokenResponseFrom(outcome.payload, this.clock());
         if (!body) {
           // The state is gone with the payload: the client must start over. Never log the payload.
           this.logger.error('an approved device state held no readable token payload');
-          throw pollError(DEVICE_ERROR_CODES.expiredToken);
+          return refused(DEVICE_ERROR_CODES.expiredToken);
         }
         this.auditCrossIpPoll(outcome.createdIp, body, request);
-        return body;
+        return { ok: true, body };
       }
     }
   }

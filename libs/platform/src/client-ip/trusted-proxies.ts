@@ -1,6 +1,8 @@
 import { BlockList, isIPv4 } from 'node:net';
 import { canonicalIp, parseCidr } from './ip-address';
 
+const MAX_REMEMBERED_ANSWERS = 4_096;
+
 /**
  * The proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXY_CIDRS`, contract §1.5).
  *
@@ -11,6 +13,9 @@ import { canonicalIp, parseCidr } from './ip-address';
 export class TrustedProxies {
   readonly cidrs: readonly string[];
   readonly #blocks = new BlockList();
+  // Peers are few (the load balancers and the gateway) and asked about on every request; a
+  // BlockList check builds SocketAddress objects, so answers are remembered, within a bound.
+  readonly #answers = new Map<string, boolean>();
 
   /** Throws a RangeError naming every entry that is not a CIDR (see `parseCidr`). */
   constructor(cidrs: readonly string[]) {
@@ -27,6 +32,15 @@ export class TrustedProxies {
 
   /** Whether `ip` (any spelling) lies in a trusted block; anything that is not an IP is not. */
   contains(ip: string): boolean {
+    const known = this.#answers.get(ip);
+    if (known !== undefined) return known;
+    const answer = this.#decide(ip);
+    if (this.#answers.size >= MAX_REMEMBERED_ANSWERS) this.#answers.clear();
+    this.#answers.set(ip, answer);
+    return answer;
+  }
+
+  #decide(ip: string): boolean {
     const canonical = canonicalIp(ip);
     if (canonical === undefined) return false;
     if (isIPv4(canonical)) {

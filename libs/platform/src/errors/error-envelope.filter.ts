@@ -76,14 +76,20 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const envelope = this.toEnvelope(exception, http.getRequest<FastifyRequest>());
+    this.reply(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /**
+   * Renders the error on a reply. Also the error handler of the few hot routes that are plain
+   * Fastify routes, so they answer exactly as the Nest routes do.
+   */
+  reply(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    const envelope = this.toEnvelope(exception, request);
     if (reply.sent) return;
     const retryAfter = retryAfterSecondsOf(exception);
     if (retryAfter !== undefined && envelope.status === 429) {
       void reply.header('retry-after', String(retryAfter));
     }
-    const request = http.getRequest<FastifyRequest>();
     if (isDeviceProtocolPath(pathOf(request.url))) {
       const device = toDeviceEnvelope(envelope, exception instanceof DomainError);
       void reply.status(device.status).header('cache-control', 'no-store').send(device.body);

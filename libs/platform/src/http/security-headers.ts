@@ -8,7 +8,7 @@ import { isApiPath, isFrameDeniedPath, pathOf } from './protocol-paths';
  * never reach a controller (a 404, a guard's error) carry them too.
  */
 export function registerSecurityHeaders(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     const path = pathOf(request.url);
     if (isFrameDeniedPath(path)) {
       if (!reply.hasHeader('x-frame-options')) void reply.header('x-frame-options', 'DENY');
@@ -20,6 +20,6 @@ export function registerSecurityHeaders(fastify: FastifyInstance): void {
       if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
       if (!reply.hasHeader('pragma')) void reply.header('pragma', 'no-cache');
     }
-    return payload;
+    done(null, payload);
   });
 }

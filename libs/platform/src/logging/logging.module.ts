@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { redactUrl, REDACT_PATHS } from './redaction';
 import { requestIdOf } from './request-id';
@@ -7,6 +7,11 @@ import { requestIdOf } from './request-id';
 export interface LoggingOptions {
   readonly service: string;
   readonly level: string;
+  /**
+   * Paths served without a per-request logger (no access line, no request-scoped child logger):
+   * the few hot protocol endpoints, where that bookkeeping would cost more than the work itself.
+   */
+  readonly unloggedPaths?: readonly string[];
 }
 
 /**
@@ -46,6 +51,10 @@ export class LoggingModule {
           },
           // The request logger is bound per request through AsyncLocalStorage.
           forRoutes: ['*path'],
+          exclude: (options.unloggedPaths ?? []).map((path) => ({
+            method: RequestMethod.ALL,
+            path,
+          })),
         }),
       ],
       exports: [LoggerModule],

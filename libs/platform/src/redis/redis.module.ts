@@ -55,6 +55,8 @@ export class RedisModule {
               keyPrefix: settings.keyPrefix,
               // Fail a command quickly while Redis is down instead of queueing it forever.
               maxRetriesPerRequest: 2,
+              // Commands issued in the same tick by concurrent requests share one write.
+              enableAutoPipelining: true,
               lazyConnect: false,
             }),
         },
