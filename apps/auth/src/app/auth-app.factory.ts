@@ -1,6 +1,12 @@
-import { createHttpApp } from '@dify/platform';
+import { createHttpApp, ErrorEnvelopeFilter } from '@dify/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DEVICE_ERROR_STATUSES, DeviceAuthorizationService } from '@dify/device-flow';
+import {
+  DEVICE_ERROR_STATUSES,
+  DeviceAuthorizationService,
+  DeviceTokenService,
+} from '@dify/device-flow';
+import { Logger } from 'nestjs-pino';
+import { registerDeviceTokenRoute } from '../device/device-token.route';
 import { registerIssuanceThrottle } from '../device/issuance-throttle.hook';
 import { registerMetadataRoutes } from '../device/metadata.routes';
 import { AuthModule } from './auth.module';
@@ -16,5 +22,10 @@ export async function createAuthApp(config: AuthConfig): Promise<NestFastifyAppl
   const fastify = app.getHttpAdapter().getInstance();
   registerMetadataRoutes(fastify, config.CONSOLE_API_URL);
   registerIssuanceThrottle(fastify, app.get(DeviceAuthorizationService));
+  registerDeviceTokenRoute(
+    fastify,
+    app.get(DeviceTokenService),
+    new ErrorEnvelopeFilter(app.get(Logger), DEVICE_ERROR_STATUSES),
+  );
   return app;
 }

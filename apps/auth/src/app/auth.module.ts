@@ -9,7 +9,7 @@ import { ApproverDirectory } from '../device/approver.directory';
 import { DeviceAuthorizationController } from '../device/device-authorization.controller';
 import { DeviceDecisionController } from '../device/device-decision.controller';
 import { DeviceLookupController } from '../device/device-lookup.controller';
-import { DeviceTokenController } from '../device/device-token.controller';
+import { DEVICE_TOKEN_PATHS } from '../device/device-token.route';
 import { RevocationController } from '../device/revocation.controller';
 import { AUTH_CONFIG } from './auth-config.token';
 import type { AuthConfig } from './auth.env';
@@ -29,6 +29,7 @@ export class AuthModule {
           redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
           http: true,
           healthIndicators: [DatabaseHealthIndicator],
+          unloggedPaths: DEVICE_TOKEN_PATHS,
         }),
         DbModule.forRoot({
           url: config.DATABASE_URL,
@@ -44,7 +45,6 @@ export class AuthModule {
         DeviceAuthorizationController,
         DeviceDecisionController,
         DeviceLookupController,
-        DeviceTokenController,
         RevocationController,
       ],
       providers: [{ provide: AUTH_CONFIG, useValue: config }, ApproverDirectory],

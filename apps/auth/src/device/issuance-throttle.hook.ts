@@ -1,6 +1,6 @@
 import type { DeviceAuthorizationService } from '@dify/device-flow';
 import { pathOf, RateLimitExceededError } from '@dify/platform';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const CODE_PATHS = new Set(['/openapi/v1/oauth/device/code', '/v1/oauth/device/code']);
 
@@ -12,21 +12,29 @@ export function registerIssuanceThrottle(
   fastify: FastifyInstance,
   authorization: DeviceAuthorizationService,
 ): void {
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'POST' || !CODE_PATHS.has(pathOf(request.url))) return;
-    try {
-      await authorization.assertIssuanceAllowed(request.clientIp);
-    } catch (error) {
-      void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-      if (error instanceof RateLimitExceededError) {
-        return reply
-          .status(429)
-          .header('retry-after', String(error.retryAfterSeconds))
-          .send({ error: 'rate_limited' });
-      }
-      // Outside Nest's filters here, so the device envelope is written by hand.
-      request.log.error({ err: error }, 'issuance throttle failed');
-      return reply.status(500).send({ error: 'server_error' });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // Callback style: every request passes here, and only issuance requests pay for a promise.
+    if (request.method !== 'POST' || !CODE_PATHS.has(pathOf(request.url))) {
+      done();
+      return;
     }
+    authorization.assertIssuanceAllowed(request.clientIp).then(
+      () => done(),
+      (error: unknown) => refuse(request, reply, error),
+    );
   });
+}
+
+/** Outside Nest's filters here, so the device envelope is written by hand. */
+function refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
+  void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+  if (error instanceof RateLimitExceededError) {
+    void reply
+      .status(429)
+      .header('retry-after', String(error.retryAfterSeconds))
+      .send({ error: 'rate_limited' });
+    return;
+  }
+  request.log.error({ err: error }, 'issuance throttle failed');
+  void reply.status(500).send({ error: 'server_error' });
 }
