@@ -1,17 +1,28 @@
 import { createHttpApp } from '@dify/platform';
 import { IDENTITY_ERROR_STATUSES } from '../console/identity-error.statuses';
-import { registerAuthProxy } from '../proxy/auth-proxy';
+import pino from 'pino';
+import { AuthProxy } from '../proxy/auth-proxy';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiModule } from './api.module';
 import type { ApiConfig } from './api.env';
 
 /** The gateway app as production runs it; tests build it the same way and listen where they like. */
 export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplication> {
+  const proxy = new AuthProxy(config.AUTH_INTERNAL_URL, gatewayLogger(config));
   const app = await createHttpApp(ApiModule.forRoot(config), {
     domainErrorStatuses: IDENTITY_ERROR_STATUSES,
     trustedProxies: config.TRUSTED_PROXY_CIDRS,
     minClientVersion: config.DIFYCTL_MIN_VERSION,
+    interceptRequest: (request, response) => proxy.handle(request, response),
   });
-  registerAuthProxy(app.getHttpAdapter().getInstance(), config.AUTH_INTERNAL_URL);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', () => proxy.close());
   return app;
+}
+
+/** The proxy runs outside Nest's logger (it sees requests first), so it gets its own. */
+function gatewayLogger(config: ApiConfig): pino.Logger {
+  return pino({ level: config.LOG_LEVEL, base: { service: 'api' } });
 }

@@ -3,6 +3,7 @@ import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { PlatformModule } from '@dify/platform';
 import { identitySettingsFrom } from '@dify/identity';
 import { AuditModule } from '../audit/audit.module';
+import { AccountViewModule } from '../bearer/account-view.cache';
 import { BearerApiModule } from '../bearer/bearer-api.module';
 import { bearerApiSettingsFrom } from '../bearer/bearer-api.settings';
 import { ConsoleModule } from '../console/console.module';
@@ -31,6 +32,7 @@ export class ApiModule {
           applicationName: 'dify-api',
         }),
         AuditModule,
+        AccountViewModule,
         BearerApiModule.forRoot(bearerApiSettingsFrom(config)),
         ConsoleModule.forRoot(identitySettingsFrom(config)),
         SystemModule.forRoot(systemSettingsFrom(config)),

@@ -4,6 +4,7 @@ import { SCOPE, SUBJECT_TYPE } from '@dify/domain';
 import { WorkspaceService } from '@dify/identity';
 import { RATE_LIMIT_WINDOW_SECONDS, RateLimiter, rateLimitKey } from '@dify/platform';
 import type { AccountResponse } from './account.response';
+import { type AccountView, AccountViewCache } from './account-view.cache';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';
 import { BEARER_API_SETTINGS, type BearerApiSettings } from './bearer-api.settings';
 import { type AccountBearer, AccountCaller } from './account-caller.decorator';
@@ -17,6 +18,7 @@ export class AccountController {
     private readonly limiter: RateLimiter,
     private readonly accounts: AccountRepository,
     private readonly workspaces: WorkspaceService,
+    private readonly views: AccountViewCache,
   ) {}
 
   // `/v1/me` is the legacy alias: the same handler, so the same buckets, body and headers.
@@ -29,13 +31,17 @@ export class AccountController {
       this.settings.accountPerMinute,
       RATE_LIMIT_WINDOW_SECONDS.account,
     );
-    const account = await this.accounts.findById(caller.accountId);
+    const view = await this.views.view(caller.accountId, () => this.load(caller.accountId));
+    return { ...view, subject_type: SUBJECT_TYPE.account, subject_email: caller.subjectEmail };
+  }
+
+  private async load(accountId: string): Promise<AccountView> {
+    const account = await this.accounts.findById(accountId);
     if (!account) throw bearerApiError(BEARER_ERROR_CODES.accountNotFound);
-    const memberships = await this.workspaces.memberships(caller.accountId);
+    const memberships = await this.workspaces.memberships(accountId);
     const defaultWorkspace = memberships.find((membership) => membership.current) ?? memberships[0];
-    return {
+    const view = {
       subject_type: SUBJECT_TYPE.account,
-      subject_email: caller.subjectEmail,
       account: { id: account.id, email: account.email, name: account.name },
       workspaces: memberships.map((membership) => ({
         id: membership.workspaceId,
@@ -44,5 +50,6 @@ export class AccountController {
       })),
       default_workspace_id: defaultWorkspace?.workspaceId ?? null,
     };
+    return view;
   }
 }

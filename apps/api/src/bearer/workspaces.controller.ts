@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import type { Membership } from '@dify/db';
 import { isUuid, SCOPE } from '@dify/domain';
 import { IDENTITY_ERROR_CODES, IdentityError, WorkspaceService } from '@dify/identity';
+import { AccountViewCache } from './account-view.cache';
 import { ReqContext, type RequestContext } from '@dify/platform';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';
 import { type AccountBearer, AccountCaller } from './account-caller.decorator';
@@ -34,7 +35,10 @@ const item = (membership: Membership): WorkspaceItem => ({
 // The contract asks `workspace:read` of every workspace route, switch included; `full` has it.
 @BearerRoute(SCOPE.workspaceRead)
 export class WorkspacesController {
-  constructor(private readonly workspaces: WorkspaceService) {}
+  constructor(
+    private readonly workspaces: WorkspaceService,
+    private readonly accountViews: AccountViewCache,
+  ) {}
 
   /** Every joined workspace, oldest first. Memberships per account are few: paged in memory. */
   @Get()
@@ -67,6 +71,7 @@ export class WorkspacesController {
     if (!isUuid(workspaceId)) throw bearerApiError(BEARER_ERROR_CODES.workspaceNotFound);
     try {
       const membership = await this.workspaces.switch(caller.accountId, workspaceId, context);
+      this.accountViews.evict(caller.accountId);
       return { ...item(membership), current: true };
     } catch (error) {
       // Identity's own wording differs from the bearer API's fixed message; the code is the same.

@@ -8,6 +8,7 @@ import {
   WorkspaceService,
 } from '@dify/identity';
 import { ReqContext, type RequestContext } from '@dify/platform';
+import { AccountViewCache } from '../bearer/account-view.cache';
 import { SwitchWorkspaceRequest } from './switch-workspace.request';
 
 interface WorkspaceView {
@@ -25,7 +26,10 @@ const view = (membership: Membership): WorkspaceView => ({
 @Controller('console/api/workspaces')
 @UseGuards(ConsoleSessionGuard)
 export class WorkspacesController {
-  constructor(private readonly workspaces: WorkspaceService) {}
+  constructor(
+    private readonly workspaces: WorkspaceService,
+    private readonly accountViews: AccountViewCache,
+  ) {}
 
   @Get()
   async list(@ConsoleUser() user: ConsoleIdentity): Promise<{
@@ -55,6 +59,7 @@ export class WorkspacesController {
     @ReqContext() context: RequestContext,
   ): Promise<{ result: 'success'; new_tenant: WorkspaceView }> {
     const membership = await this.workspaces.switch(user.accountId, body.tenant_id, context);
+    this.accountViews.evict(user.accountId);
     return { result: 'success', new_tenant: view(membership) };
   }
 }

@@ -1,7 +1,6 @@
-import { Agent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { pathOf, REQUEST_ID_HEADER } from '@dify/platform';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { pathOf, REQUEST_ID_HEADER, requestIdOf } from '@dify/platform';
+import { type Dispatcher, Pool } from 'undici';
 
 // RFC 9110 §7.6.1: connection-specific headers never travel past one hop.
 const HOP_BY_HOP = new Set([
@@ -41,63 +40,73 @@ function withoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | 
   return kept;
 }
 
-function forwardedHeaders(request: FastifyRequest): Record<string, string | string[]> {
+function forwardedHeaders(request: IncomingMessage): Record<string, string | string[]> {
   const headers = withoutHopByHop(request.headers);
   const peer = request.socket.remoteAddress ?? 'unknown';
   const priorFor = request.headers['x-forwarded-for'];
   headers['x-forwarded-for'] = priorFor ? `${String(priorFor)}, ${peer}` : peer;
-  headers['x-forwarded-proto'] = request.protocol;
+  headers['x-forwarded-proto'] = 'encrypted' in request.socket ? 'https' : 'http';
   if (request.headers.host) headers['x-forwarded-host'] = request.headers.host;
-  headers[REQUEST_ID_HEADER] = request.id;
+  headers[REQUEST_ID_HEADER] = requestIdOf(request);
   delete headers.host;
   return headers;
 }
 
 /**
  * Streams the device-flow surface to the auth service so the CLI and the browser use one origin.
- * It runs as an onRequest hook, before Fastify parses the body, and pipes both directions: the
- * gateway neither buffers nor re-encodes, and passes method, body, status and every response
- * header (Set-Cookie, Retry-After, Cache-Control) through untouched.
+ * It sees requests before the framework does (see `interceptRequest` of the HTTP app factory)
+ * and pipes both directions over a keep-alive connection pool: the gateway neither parses,
+ * buffers nor re-encodes, and passes method, body, status and every response header
+ * (Set-Cookie, Retry-After, Cache-Control, X-Request-Id) through untouched. Auth logs, gates
+ * and answers these requests.
  */
-export function registerAuthProxy(fastify: FastifyInstance, authBaseUrl: string): void {
-  const target = new URL(authBaseUrl);
-  const secure = target.protocol === 'https:';
-  const agent = secure ? undefined : new Agent({ keepAlive: true, maxSockets: 512 });
-  const send = secure ? httpsRequest : httpRequest;
+export class AuthProxy {
+  private readonly pool: Pool;
+  private readonly basePath: string;
 
-  fastify.addHook('onRequest', (request, reply, done) => {
-    if (!isProxiedToAuth(request.method, pathOf(request.url))) {
-      done();
-      return;
-    }
-    void reply.hijack();
-    const response = reply.raw;
-    const upstream = send(
-      {
-        protocol: target.protocol,
-        hostname: target.hostname,
-        port: target.port,
-        method: request.method,
-        path: `${target.pathname.replace(/\/$/, '')}${request.url}`,
+  constructor(
+    authBaseUrl: string,
+    private readonly logger: { error(fields: object, message: string): void },
+  ) {
+    const target = new URL(authBaseUrl);
+    this.basePath = target.pathname.replace(/\/$/, '');
+    this.pool = new Pool(target.origin, { connections: 256, keepAliveTimeout: 30_000 });
+  }
+
+  /** Takes the request over when it belongs to auth; answers whether it did. */
+  handle(request: IncomingMessage, response: ServerResponse): boolean {
+    const url = request.url ?? '/';
+    const method = request.method ?? 'GET';
+    if (!isProxiedToAuth(method, pathOf(url))) return false;
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    this.pool
+      .request({
+        method: method as Dispatcher.HttpMethod,
+        path: `${this.basePath}${url}`,
         headers: forwardedHeaders(request),
-        agent,
-      },
-      (answer) => {
-        response.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
-        answer.pipe(response);
-      },
-    );
-    upstream.on('error', (error) => {
-      request.log.error({ err: error }, 'auth service unreachable');
-      if (response.headersSent) {
-        response.destroy();
-        return;
-      }
-      // Auth did not answer: the device envelope, as every device path speaks.
-      response
-        .writeHead(502, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-        .end('{"error":"server_error"}');
-    });
-    request.raw.pipe(upstream);
-  });
+        body: hasBody ? request : null,
+      })
+      .then(
+        (answer) => {
+          response.writeHead(answer.statusCode, withoutHopByHop(answer.headers));
+          answer.body.pipe(response);
+        },
+        (error: unknown) => {
+          this.logger.error({ err: error, request_id: requestIdOf(request) }, 'auth unreachable');
+          if (response.headersSent) {
+            response.destroy();
+            return;
+          }
+          // Auth did not answer: the device envelope, as every device path speaks.
+          response
+            .writeHead(502, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+            .end('{"error":"server_error"}');
+        },
+      );
+    return true;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
 }
