@@ -30,4 +30,16 @@ export class MaintenanceProcessor extends QueueProcessor<'maintenance'> {
   ) {
     super(concurrencyFor(config, QUEUES.maintenance), metrics, logger);
   }
+
+  /**
+   * The licence status is refreshed once at start as well (contract §14): a fresh deployment
+   * should not wait for beat's first tick to report its edition. A failure is only logged; the
+   * scheduled job retries.
+   */
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
+    this.licenseRefresh.refresh().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'licence status could not be refreshed at start');
+    });
+  }
 }
