@@ -1,3 +1,4 @@
+export * from './audit/record-quietly';
 export * from './client-ip/client-ip';
 export * from './client-ip/ip-address';
 export * from './client-ip/trusted-proxies';

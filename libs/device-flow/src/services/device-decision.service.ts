@@ -15,6 +15,7 @@ import {
   RateLimiter,
   rateLimitKey,
   type RequestContext,
+  recordQuietly,
 } from '@dify/platform';
 import {
   DEFAULT_JOB_OPTIONS,
@@ -40,7 +41,6 @@ import {
   type DeviceStateView,
 } from '../store/device-flow.store';
 import { accountPayload, defaultWorkspaceOf, type DeviceApprover } from './device-token.payload';
-import { recordQuietly } from './record-quietly';
 
 /** An approval by a signed-in console user (contract §5.4). */
 export interface DeviceApproveRequest {

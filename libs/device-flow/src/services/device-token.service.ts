@@ -1,9 +1,9 @@
+import { recordQuietly } from '@dify/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditSink, isDeviceCodeShaped } from '@dify/domain';
 import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
 import { DEVICE_FLOW_CLOCK, type DeviceFlowClock } from '../device-flow.settings';
 import { DeviceFlowStore } from '../store/device-flow.store';
-import { recordQuietly } from './record-quietly';
 import { type DeviceTokenResponse, tokenResponseFrom } from './device-token.payload';
 
 /** A token request, as the HTTP layer parsed it (contract §5.2). */

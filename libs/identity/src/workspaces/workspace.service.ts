@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { WorkspaceRepository, type Membership } from '@dify/db';
 import { AuditSink } from '@dify/domain';
-import type { RequestContext } from '@dify/platform';
+import { recordQuietly, type RequestContext } from '@dify/platform';
 import { DataSource } from 'typeorm';
 import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
-import { recordQuietly } from '../record-quietly';
 
 /** The workspaces an account belongs to, and which one is current. */
 @Injectable()

@@ -9,10 +9,8 @@ import {
   TOKEN_KINDS,
   type TokenPrefix,
 } from '@dify/domain';
-import type { RequestContext } from '@dify/platform';
-import { REDIS } from '@dify/platform';
+import { recordQuietly, REDIS, type RequestContext } from '@dify/platform';
 import type Redis from 'ioredis';
-import { recordQuietly } from '../record-quietly';
 import { TOKEN_KEYS } from '../token-keys.constants';
 import { TOKEN_MINTING_ERROR_CODES, TokenMintingError } from '../token-minting.errors';
 import type { TokenMintingSettings } from '../token-minting.env';

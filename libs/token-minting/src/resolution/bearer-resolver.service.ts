@@ -10,9 +10,8 @@ import {
   tokenPrefixOf,
   type TokenPrefix,
 } from '@dify/domain';
-import { REDIS } from '@dify/platform';
+import { REDIS, recordQuietly } from '@dify/platform';
 import type Redis from 'ioredis';
-import { recordQuietly } from '../record-quietly';
 import { BEARER_CACHE_INVALID, TOKEN_KEYS } from '../token-keys.constants';
 import { decodeBearerEntry, encodeBearerEntry } from './bearer-cache.codec';
 import type { ResolvedBearer } from './resolved-bearer';

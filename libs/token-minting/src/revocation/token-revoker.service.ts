@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type LockedToken, OAuthAccessTokenRepository } from '@dify/db';
 import { AuditSink, hashToken, isUuid, tokenPrefixOf } from '@dify/domain';
-import type { RequestContext } from '@dify/platform';
-import { REDIS } from '@dify/platform';
+import { recordQuietly, REDIS, type RequestContext } from '@dify/platform';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { recordQuietly } from '../record-quietly';
 import { TOKEN_KEYS } from '../token-keys.constants';
 
 /** How a revocation was asked for; the `via` field of `oauth.token_revoked` (wire-stable). */

@@ -1,12 +1,12 @@
-import type { AuditEvent, AuditSink } from '@dify/domain';
 import { Logger } from '@nestjs/common';
+import type { AuditEvent, AuditSink } from '@dify/domain';
 
-const logger = new Logger('DeviceFlowAudit');
+const logger = new Logger('Audit');
 
 /**
  * Records an audit event after the change it describes has happened. A queue outage must not
- * undo or fail a token that was already issued or a decision already published, so a failed
- * enqueue is logged and the caller carries on (contract §5.4 step 10).
+ * undo or fail that change (a sign-in, an issued token, a published decision), so a failed
+ * enqueue is logged — the JSON audit line is already out — and the caller carries on.
  */
 export async function recordQuietly(audit: AuditSink, event: AuditEvent): Promise<void> {
   try {
