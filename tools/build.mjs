@@ -4,12 +4,15 @@
 // `@dify/*` aliases rewritten to relative paths, plus a `main.js` entry. No bundler: the output
 // mirrors the source tree, so stack traces and source maps point at familiar paths.
 //
+// The browser pages (`web`) are the exception: tools/web-build.mjs bundles them with esbuild.
+//
 //   node tools/build.mjs            all targets
 //   node tools/build.mjs api auth   just those
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import swc from '@swc/core';
+import { buildWeb } from './web-build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -72,7 +75,7 @@ function reachableFiles(entry) {
 async function buildTarget(name) {
   const entry = TARGETS[name];
   if (!entry)
-    throw new Error(`unknown target "${name}"; known: ${Object.keys(TARGETS).join(', ')}`);
+    throw new Error(`unknown target "${name}"; known: ${Object.keys(TARGETS).join(', ')}, web`);
   const outDir = join(root, 'dist', name);
   rmSync(outDir, { recursive: true, force: true });
   const files = reachableFiles(entry);
@@ -97,9 +100,14 @@ async function buildTarget(name) {
 }
 
 const requested = process.argv.slice(2);
-const names = requested.length > 0 ? requested : Object.keys(TARGETS);
+const names = requested.length > 0 ? requested : [...Object.keys(TARGETS), 'web'];
 const started = Date.now();
 for (const name of names) {
+  if (name === 'web') {
+    const report = await buildWeb(root);
+    process.stdout.write(`built dist/web: ${report.join('; ')}\n`);
+    continue;
+  }
   const count = await buildTarget(name);
   process.stdout.write(`built dist/${name} (${count} files)\n`);
 }

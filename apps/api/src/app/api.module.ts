@@ -9,6 +9,7 @@ import { bearerApiSettingsFrom } from '../bearer/bearer-api.settings';
 import { ConsoleModule } from '../console/console.module';
 import { SystemModule } from '../system/system.module';
 import { systemSettingsFrom } from '../system/system.settings';
+import { WebPagesModule } from '../web/web-pages.module';
 import { API_CONFIG } from './api-config.token';
 import type { ApiConfig } from './api.env';
 
@@ -36,6 +37,7 @@ export class ApiModule {
         BearerApiModule.forRoot(bearerApiSettingsFrom(config)),
         ConsoleModule.forRoot(identitySettingsFrom(config)),
         SystemModule.forRoot(systemSettingsFrom(config)),
+        WebPagesModule.forRoot(),
       ],
       providers: [{ provide: API_CONFIG, useValue: config }],
     };
