@@ -3,7 +3,8 @@
 //
 // Steps: install dependencies if missing, create .env with a random SECRET_KEY if missing,
 // load .env (real environment variables win), find or start Postgres and Redis, build,
-// migrate, then run api, auth, worker and beat with labelled output until Ctrl-C.
+// migrate, then run api, auth, worker and beat with labelled output until Ctrl-C. The build
+// includes the browser pages, which the api serves at /signin and /device.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -278,11 +279,14 @@ async function bringUp() {
 
   const url = (name, suffix = '') =>
     `http://localhost:${started.find((s) => s.name === name).port}${suffix}`;
+  // The pages are served by the gateway; CONSOLE_WEB_URL is what the CLI is told to open.
+  const webUrl = (env.CONSOLE_WEB_URL || url('api')).replace(/\/+$/, '');
   process.stdout.write(
     [
       '',
       'All services are ready:',
       `  api            ${url('api')}`,
+      `  device page    ${webUrl}/device  (where a person approves a CLI sign-in; /signin to sign in)`,
       `  auth           ${url('auth')}  (internal; the api proxies to it)`,
       `  worker health  ${url('worker', '/health/ready')}`,
       `  beat health    ${url('beat', '/health/ready')}`,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every check in order and stops at the first failure: format, lint (with the Nx project
-// graph, so module boundaries are enforced), type check, unit, integration and end-to-end tests,
-// and the compose files. Integration and e2e tests need Postgres and Redis: the configured ones
+// graph, so module boundaries are enforced), type check, unit, integration and end-to-end tests
+// (the browser pages' among them, in Debian's Chromium), and the compose files. Integration and e2e tests need Postgres and Redis: the configured ones
 // when they answer, otherwise local ones started under .data/ and stopped again afterwards.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -75,6 +75,8 @@ try {
     step('format', bin('prettier'), ['--check', '.', '--log-level', 'warn']) &&
     step('lint', bin('eslint'), ['.', '--max-warnings=0']) &&
     step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) &&
+    // The browser pages compile against the DOM types, in their own project.
+    step('type check (web)', bin('tsc'), ['-p', 'apps/web/tsconfig.json', '--noEmit']) &&
     jest('unit tests', 'unit');
   if (ok) {
     middleware = await ensureMiddleware({

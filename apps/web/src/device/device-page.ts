@@ -172,6 +172,7 @@ export class DevicePage implements DeviceActions {
   private show(view: DeviceView): void {
     const root = this.env.root;
     root.dataset.view = view.name;
+    root.setAttribute('aria-busy', 'false');
     root.replaceChildren(...renderView(view, this));
     const target =
       root.querySelector<HTMLElement>('[data-autofocus]') ?? root.querySelector<HTMLElement>('h1');

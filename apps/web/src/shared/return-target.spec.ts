@@ -73,7 +73,11 @@ describe('the post-login return', () => {
   it.each([
     ['stale', JSON.stringify({ target: '/device', ts: 0, confirmed: true }), RETURN_TTL_MS + 1],
     ['from the future', JSON.stringify({ target: '/device', ts: 10, confirmed: true }), 5],
-    ['tampered', JSON.stringify({ target: 'https://evil.example/device', ts: 0, confirmed: true }), 1],
+    [
+      'tampered',
+      JSON.stringify({ target: 'https://evil.example/device', ts: 0, confirmed: true }),
+      1,
+    ],
     ['not JSON', '{', 1],
     ['an array', '[]', 1],
     ['missing fields', JSON.stringify({ target: '/device' }), 1],

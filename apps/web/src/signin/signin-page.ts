@@ -65,6 +65,7 @@ export class SigninPage {
     });
     const root = this.env.root;
     root.dataset.view = 'signin';
+    root.setAttribute('aria-busy', 'false');
     root.replaceChildren(
       h('h1', { className: 'title', attrs: { tabindex: '-1' } }, 'Sign in to Dify'),
       h('p', { className: 'lead' }, 'Use your Dify account email and password.'),
