@@ -352,6 +352,20 @@ describe('the /device and /signin pages in a real browser', () => {
     expect(await focusedId(page)).toBe('user-code');
   });
 
+  it('scrubs sso_verified and sso_error from the URL too, valid or not', async () => {
+    const { page } = await person();
+    for (const query of [
+      'sso_verified=1&sso_error=sso_failed',
+      'sso_verified=yes',
+      'sso_error=%3Cb%3E',
+    ]) {
+      await page.goto(`${webUrl}/device?${query}`);
+      await waitForView(page, 'code_entry');
+      expect(page.url()).toBe(`${webUrl}/device`);
+      expect(await page.evaluate(() => window.location.search)).toBe('');
+    }
+  });
+
   it('cancels a request, and the CLI hears access_denied', async () => {
     const cli = await requestCode();
     const watched = await person();
