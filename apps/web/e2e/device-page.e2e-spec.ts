@@ -96,9 +96,10 @@ describe('the /device and /signin pages in a real browser', () => {
     await Promise.all([api?.stop(), auth?.stop()]);
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     // Whatever the test did, no page may have thrown or hit its own Content-Security-Policy.
-    for (const { problems } of opened.splice(0)) {
+    for (const { problems, context } of opened.splice(0)) {
+      await context.close();
       expect(problems.errors).toEqual([]);
       expect(problems.cspViolations).toEqual([]);
     }
