@@ -261,6 +261,8 @@ describe('the /device and /signin pages in a real browser', () => {
     expect(
       await page.evaluate(() => JSON.parse(sessionStorage.getItem('dify.device.return') ?? 'null')),
     ).toMatchObject({ target: `/device?user_code=${cli.user_code}`, confirmed: true });
+    await waitForView(page, 'signin');
+    expect(await text(page)).toContain('Sign in to authorize difyctl with your Dify account.');
     await signInThroughPage(page);
 
     // Back on the device page, straight to the decision: the code was confirmed before sign-in.
@@ -380,6 +382,7 @@ describe('the /device and /signin pages in a real browser', () => {
     await checkView(page, 'denied');
     expect(await text(page)).toContain('Request cancelled');
     expect(await text(page)).toContain('difyctl was not signed in');
+    expect(await text(page)).toContain('You can close this tab.');
     expect((await poll(cli.device_code)).body).toEqual({ error: 'access_denied' });
   });
 

@@ -224,6 +224,7 @@ export function renderView(view: DeviceView, actions: DeviceActions): Node[] {
         statusIcon('cancelled'),
         title('Request cancelled'),
         lead(`${clientName(view.clientId)} was not signed in`),
+        h('p', { className: 'help' }, 'You can close this tab.'),
       ];
     case 'error_expired':
       return errorView(

@@ -63,12 +63,22 @@ export class SigninPage {
       event.preventDefault();
       void this.submit(email, password, submit, error);
     });
+    // Arriving from the device page: say why the person is asked to sign in.
+    const returning = readReturn(this.env.storage, this.env.origin, this.env.now(), {
+      consume: false,
+    });
     const root = this.env.root;
     root.dataset.view = 'signin';
     root.setAttribute('aria-busy', 'false');
     root.replaceChildren(
       h('h1', { className: 'title', attrs: { tabindex: '-1' } }, 'Sign in to Dify'),
-      h('p', { className: 'lead' }, 'Use your Dify account email and password.'),
+      h(
+        'p',
+        { className: 'lead' },
+        returning
+          ? 'Sign in to authorize difyctl with your Dify account.'
+          : 'Use your Dify account email and password.',
+      ),
       form,
     );
     email.focus();
