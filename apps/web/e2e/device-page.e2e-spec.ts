@@ -416,6 +416,8 @@ describe('the /device and /signin pages in a real browser', () => {
     await screenshot(page, 'authorize_account-inline-error');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(await page.getByRole('button', { name: 'Authorize' }).isEnabled()).toBe(true);
+    // The button keeps the keyboard focus it had when it was pressed.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Authorize');
 
     // A CSRF value that no longer matches the cookie (say, another tab rotated the session).
     const pending = await requestCode();

@@ -35,6 +35,7 @@ export class DevicePage implements DeviceActions {
   private ssoAvailable = false;
   private busy = false;
   private held: HTMLButtonElement[] = [];
+  private heldFocus: HTMLButtonElement | null = null;
 
   constructor(private readonly env: DevicePageEnvironment) {}
 
@@ -179,18 +180,26 @@ export class DevicePage implements DeviceActions {
     target?.focus();
   }
 
-  /** While a call is in flight its buttons are disabled; only those are enabled again after. */
+  /**
+   * While a call is in flight its buttons are disabled; only those are enabled again after. A
+   * disabled button drops the keyboard focus, so the button that had it gets it back when the
+   * view stayed (an inline error), and keyboard users keep their place.
+   */
   private setBusy(busy: boolean): void {
     this.env.root.setAttribute('aria-busy', String(busy));
     if (busy) {
+      const active = this.env.root.ownerDocument.activeElement;
       this.held = [...this.env.root.querySelectorAll('button')].filter(
         (control) => !control.disabled,
       );
+      this.heldFocus = this.held.find((control) => control === active) ?? null;
       for (const control of this.held) control.disabled = true;
       return;
     }
     for (const control of this.held) control.disabled = false;
+    if (this.heldFocus?.isConnected) this.heldFocus.focus();
     this.held = [];
+    this.heldFocus = null;
   }
 
   private showInlineError(message: string | null): void {
