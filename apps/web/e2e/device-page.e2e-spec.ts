@@ -219,6 +219,9 @@ describe('the /device and /signin pages in a real browser', () => {
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ code: 'not_found', status: 404 });
     }
+    const head = await fetch(`${webUrl}/device`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('cache-control')).toBe('no-store');
     const code = await requestCode();
     expect(code.verification_uri).toBe(`${webUrl}/device`);
     expect(code.verification_uri_complete).toBe(`${webUrl}/device?user_code=${code.user_code}`);
