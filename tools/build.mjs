@@ -2,7 +2,9 @@
 // Builds each deployable into dist/<target>/ with @swc/core: the target's own sources and every
 // library it reaches, compiled file by file (decorator metadata kept for Nest's DI) with the
 // `@dify/*` aliases rewritten to relative paths, plus a `main.js` entry. No bundler: the output
-// mirrors the source tree, so stack traces and source maps point at familiar paths.
+// mirrors the source tree, so stack traces and source maps point at familiar paths. The CLI
+// (`cli`) is the exception: it ships as an npm package, so it is bundled into one file
+// (apps/cli/build/bundle-cli.mjs).
 //
 //   node tools/build.mjs            all targets
 //   node tools/build.mjs api auth   just those
@@ -10,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import swc from '@swc/core';
+import { bundleCli } from '../apps/cli/build/bundle-cli.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -70,9 +73,12 @@ function reachableFiles(entry) {
 }
 
 async function buildTarget(name) {
+  if (name === 'cli') return bundleCli();
   const entry = TARGETS[name];
   if (!entry)
-    throw new Error(`unknown target "${name}"; known: ${Object.keys(TARGETS).join(', ')}`);
+    throw new Error(
+      `unknown target "${name}"; known: ${[...Object.keys(TARGETS), 'cli'].join(', ')}`,
+    );
   const outDir = join(root, 'dist', name);
   rmSync(outDir, { recursive: true, force: true });
   const files = reachableFiles(entry);
@@ -97,7 +103,7 @@ async function buildTarget(name) {
 }
 
 const requested = process.argv.slice(2);
-const names = requested.length > 0 ? requested : Object.keys(TARGETS);
+const names = requested.length > 0 ? requested : [...Object.keys(TARGETS), 'cli'];
 const started = Date.now();
 for (const name of names) {
   const count = await buildTarget(name);

@@ -1,0 +1,28 @@
+import { createSpinner } from 'nanospinner';
+import type { Output } from './output';
+
+export interface Progress {
+  update(text: string): void;
+  stop(): void;
+}
+
+/**
+ * "Waiting for authorization": an animated spinner on a terminal, a single plain line
+ * elsewhere (a log file or CI would otherwise fill with animation frames).
+ */
+export function startProgress(output: Output, text: string): Progress {
+  if (!output.stderrIsTerminal) {
+    output.prompt(`${text}…`);
+    return { update: (next) => output.prompt(`${next}…`), stop: () => undefined };
+  }
+  const spinner = createSpinner(text, { stream: process.stderr }).start();
+  return {
+    update: (next) => {
+      spinner.update({ text: next });
+    },
+    stop: () => {
+      spinner.clear();
+      spinner.stop();
+    },
+  };
+}
