@@ -55,12 +55,13 @@ export class DeviceFlowClient {
       throw error;
     }
     if (answer.status === 426) throw upgradeRequired(answer);
-    if (answer.status === 404) {
+    // No such route (404), or a server that only serves other methods there (405).
+    if (answer.status === 404 || answer.status === 405) {
       throw new CliError(
         'device_flow_unsupported',
         'this server does not offer device-flow sign-in',
         EXIT_CODE.compatibility,
-        { hint: 'Check --server / DIFY_SERVER, or upgrade the server.', httpStatus: 404 },
+        { hint: 'Check --server / DIFY_SERVER, or upgrade the server.', httpStatus: answer.status },
       );
     }
     if (answer.status === 429) throw rateLimited(answer);
@@ -69,6 +70,7 @@ export class DeviceFlowClient {
       if (answer.json === undefined) throw malformedAnswer(answer, 'the sign-in code request');
       throw unexpectedStatus(answer, 'issue a sign-in code');
     }
+    if (answer.json === undefined) throw malformedAnswer(answer, 'the sign-in code request');
     const code = parseDeviceCode(answer.json);
     if (typeof code === 'string') {
       throw new CliError(
