@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
 import type { CliError } from '../errors/cli-error';
+import { EXIT_CODE } from '../errors/exit-code';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -73,6 +74,10 @@ export class Output {
         },
       };
       this.stderr.write(`${JSON.stringify(body)}\n`);
+      return;
+    }
+    if (error.exitCode === EXIT_CODE.interrupted) {
+      this.stderr.write(`${error.message}\n`);
       return;
     }
     this.stderr.write(`${this.err.red('error:')} ${error.message}\n`);

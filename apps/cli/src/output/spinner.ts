@@ -15,7 +15,13 @@ export function startProgress(output: Output, text: string): Progress {
     output.prompt(`${text}…`);
     return { update: (next) => output.prompt(`${next}…`), stop: () => undefined };
   }
+  const before = new Set(process.listeners('SIGINT'));
   const spinner = createSpinner(text, { stream: process.stderr }).start();
+  // The spinner exits the process on Ctrl-C by itself; the CLI's own handler cancels the command
+  // instead, which stops the spinner on the way out and reports the interruption.
+  for (const listener of process.listeners('SIGINT')) {
+    if (!before.has(listener)) process.off('SIGINT', listener);
+  }
   return {
     update: (next) => {
       spinner.update({ text: next });
