@@ -128,8 +128,10 @@ describe('difyctl (api, auth and worker processes)', () => {
   let hostileUrl: string;
   let alice: { email: string; jar: CookieJar; sideWorkspaceId: string };
   let bob: { email: string; jar: CookieJar };
+  let carol: { email: string; jar: CookieJar };
 
   const dirs = {
+    carol: freshConfigDir(),
     alice: freshConfigDir(),
     bob: freshConfigDir(),
     denied: freshConfigDir(),
@@ -140,6 +142,8 @@ describe('difyctl (api, auth and worker processes)', () => {
   let deniedLogin: Promise<DifyctlResult>;
   let expiredLogin: Promise<DifyctlResult>;
   let otherDevice: Promise<{ token: string; token_id: string }>;
+  let carolOldToken: string;
+  let carolRelogin: Promise<DifyctlResult>;
 
   const cliEnv = (configDir: string, extra: Record<string, string> = {}) => ({
     DIFY_CONFIG_DIR: configDir,
@@ -192,12 +196,12 @@ describe('difyctl (api, auth and worker processes)', () => {
     return cli.finished;
   }
 
-  /** Another machine of Alice's signing in, over HTTP, under another device label. */
-  async function signInAnotherDevice(jar: CookieJar) {
+  /** Another machine signing in, over HTTP, under another device label. */
+  async function signInAnotherDevice(jar: CookieJar, label = 'other-laptop') {
     const code = (await (
       await post('/openapi/v1/oauth/device/code', {
         client_id: 'difyctl',
-        device_label: 'other-laptop',
+        device_label: label,
       })
     ).json()) as { device_code: string; user_code: string };
     await decide('approve', code.user_code, jar);
@@ -232,6 +236,7 @@ describe('difyctl (api, auth and worker processes)', () => {
 
     const aliceEmail = createAccount('Alice');
     const bobEmail = createAccount('Bob');
+    const carolEmail = createAccount('Carol');
     // Alice also belongs to a second, older-than-nothing workspace to switch to.
     const sideWorkspaceId = randomUUID();
     await db.query(`INSERT INTO tenants (id, name) VALUES ($1, 'Side Project')`, [sideWorkspaceId]);
@@ -240,12 +245,14 @@ describe('difyctl (api, auth and worker processes)', () => {
        SELECT $1, $2, id, 'editor', false FROM accounts WHERE email = $3`,
       [randomUUID(), sideWorkspaceId, aliceEmail],
     );
-    const [aliceJar, bobJar] = await Promise.all([
+    const [aliceJar, bobJar, carolJar] = await Promise.all([
       signInToConsole(api.baseUrl, aliceEmail, password),
       signInToConsole(api.baseUrl, bobEmail, password),
+      signInToConsole(api.baseUrl, carolEmail, password),
     ]);
     alice = { email: aliceEmail, jar: aliceJar, sideWorkspaceId };
     bob = { email: bobEmail, jar: bobJar };
+    carol = { email: carolEmail, jar: carolJar };
 
     aliceLogin = loginThen(['--json'], dirs.alice, (code) => decide('approve', code, alice.jar));
     bobLogin = loginThen([], dirs.bob, (code) => decide('approve', code, bob.jar));
@@ -256,7 +263,22 @@ describe('difyctl (api, auth and worker processes)', () => {
       await redis.del(`${prefix}device_code:${String(deviceCode)}`, `${prefix}user_code:${code}`);
     });
     otherDevice = signInAnotherDevice(alice.jar);
-    await Promise.all([aliceLogin, bobLogin, otherDevice]);
+    // Carol is already signed in on this machine (an older session) when she logs in again.
+    carolRelogin = signInAnotherDevice(carol.jar, 'old-session').then((old) => {
+      carolOldToken = old.token;
+      writeFileSync(
+        credentialsPath(dirs.carol),
+        JSON.stringify({
+          server: api.baseUrl,
+          token: old.token,
+          token_id: old.token_id,
+          account: { email: carol.email },
+        }),
+        { mode: 0o600 },
+      );
+      return loginThen([], dirs.carol, (code) => decide('approve', code, carol.jar));
+    });
+    await Promise.all([aliceLogin, bobLogin, otherDevice, carolRelogin]);
   }, 120_000);
 
   afterAll(async () => {
@@ -288,6 +310,16 @@ describe('difyctl (api, auth and worker processes)', () => {
     expect(String(stored.token)).toMatch(/^dfoa_/);
     expect(result.stderr).not.toContain(String(stored.token));
     expect((await account(String(stored.token))).status).toBe(200);
+  });
+
+  it('login revokes and replaces the credentials already stored for the server', async () => {
+    const result = await carolRelogin;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`✓ Logged in to ${gatewayHost()} as ${carol.email} (Carol)`);
+    expect((await account(carolOldToken)).status).toBe(401);
+    const token = storedToken(dirs.carol);
+    expect(token).not.toBe(carolOldToken);
+    expect((await account(token)).status).toBe(200);
   });
 
   it('login --json prints the session as JSON on stdout, without the token', async () => {
