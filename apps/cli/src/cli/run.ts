@@ -72,8 +72,15 @@ export async function run(inputs: RunInputs): Promise<ExitCode> {
       writeErr: (text) => inputs.stderr.write(text),
       // One line and a hint, as JSON when asked for.
       outputError: (text) => {
-        const message = text.replace(/^error: /, '').trim();
-        fallbackOutput.error(CliError.usage(message.split('\n')[0]));
+        const [message, ...rest] = text
+          .replace(/^error: /, '')
+          .trim()
+          .split('\n');
+        const suggestion = /\(Did you mean (.+)\?\)/.exec(rest.join(' '))?.[1];
+        const hint = "Run 'difyctl --help' for usage.";
+        fallbackOutput.error(
+          CliError.usage(message, suggestion ? `Did you mean ${suggestion}? ${hint}` : hint),
+        );
       },
     }),
   );
@@ -87,11 +94,9 @@ export async function run(inputs: RunInputs): Promise<ExitCode> {
     return EXIT_CODE.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
-        return EXIT_CODE.ok;
-      }
-      // `difyctl auth` and other groups without a command print their help and fail as usage.
-      return EXIT_CODE.usage;
+      // --help, --version and `help <command>` end with 0; `difyctl auth` without a command
+      // prints its help as an error, and parse errors were reported by outputError above.
+      return error.exitCode === 0 ? EXIT_CODE.ok : EXIT_CODE.usage;
     }
     if (error instanceof CliError) {
       if (!error.reported) output.error(error);

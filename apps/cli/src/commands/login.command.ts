@@ -6,7 +6,7 @@ import { CliError } from '../errors/cli-error';
 import { retryOnceWhenRateLimited } from '../http/rate-limit-retry';
 import { renderQrCode } from '../output/qr-code';
 import { startProgress } from '../output/spinner';
-import { resolveServer } from '../server/server-url';
+import { hostOf, resolveServer } from '../server/server-url';
 import { shouldOpenBrowser } from '../system/browser';
 import type { CommandContext, GlobalOptions } from './command-context';
 import { describeCredentials, identityOf, warnPlaintext, workspaceLine } from './session';
@@ -41,6 +41,12 @@ export async function login(context: CommandContext, options: LoginOptions): Pro
     if (failure)
       output.warn(`could not revoke the previous session (${failure}); replacing it anyway`);
     context.store.clear();
+  } else if (previous) {
+    // One credentials file holds one server: signing in here forgets the other session.
+    output.warn(
+      `this replaces the stored session for ${hostOf(previous.server)}; ` +
+        `it stays valid there until it expires (run 'difyctl logout' first to revoke it)`,
+    );
   }
 
   const flow = new DeviceFlowClient(retryOnceWhenRateLimited(send, context.clock));

@@ -25,7 +25,6 @@ function localSession(context: CommandContext, options: GlobalOptions): Credenti
   const credentials = storedSession(context, options);
   if (!credentials) notLoggedIn(context);
   if (isExpired(credentials, context.clock.now())) {
-    context.store.clear();
     context.output.result(
       { host: describeCredentials(credentials).host, logged_in: false, expired: true },
       [
