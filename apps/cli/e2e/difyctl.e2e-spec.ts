@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -78,8 +79,12 @@ class Difyctl {
   }
 }
 
+const createdDirs: string[] = [];
+
 function freshConfigDir(): string {
-  return mkdtempSync(join(tmpdir(), 'difyctl-e2e-'));
+  const dir = mkdtempSync(join(tmpdir(), 'difyctl-e2e-'));
+  createdDirs.push(dir);
+  return dir;
 }
 
 const credentialsPath = (configDir: string) => join(configDir, 'credentials.json');
@@ -286,6 +291,7 @@ describe('difyctl (api, auth and worker processes)', () => {
     await new Promise((resolve) => hostile?.close(resolve));
     await redis?.quit();
     await db?.end();
+    for (const dir of createdDirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('logs in: Open and Code on stderr, approval, "✓ Logged in", credentials 0600 in a 0700 dir', async () => {
