@@ -30,6 +30,8 @@ const dependencyRules = [
       lib('queue-contracts'),
     ],
   },
+  // The CLI is a client of the services: of the workspace it may use only the pure rules.
+  { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: [lib('domain')] },
   { sourceTag: 'type:testing', notDependOnLibsWithTags: ['type:app'] },
   { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
 ];
@@ -110,6 +112,7 @@ export default tseslint.config(
     // Env loading is where process.env is read; tests and tools set up processes.
     files: [
       'libs/platform/src/env/**/*.ts',
+      'apps/cli/src/env/**/*.ts',
       ...TEST_FILES,
       'libs/testing/**/*.ts',
       'tools/**/*.ts',

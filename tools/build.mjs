@@ -2,9 +2,9 @@
 // Builds each deployable into dist/<target>/ with @swc/core: the target's own sources and every
 // library it reaches, compiled file by file (decorator metadata kept for Nest's DI) with the
 // `@dify/*` aliases rewritten to relative paths, plus a `main.js` entry. No bundler: the output
-// mirrors the source tree, so stack traces and source maps point at familiar paths.
-//
-// The browser pages (`web`) are the exception: tools/web-build.mjs bundles them with esbuild.
+// mirrors the source tree, so stack traces and source maps point at familiar paths. Two targets
+// are bundled with esbuild instead: the CLI (`cli`), which ships as an npm package in one file
+// (apps/cli/build/bundle-cli.mjs), and the browser pages (`web`, tools/web-build.mjs).
 //
 //   node tools/build.mjs            all targets
 //   node tools/build.mjs api auth   just those
@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import swc from '@swc/core';
+import { bundleCli } from '../apps/cli/build/bundle-cli.mjs';
 import { buildWeb } from './web-build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,10 +73,17 @@ function reachableFiles(entry) {
   return [...seen];
 }
 
+/** The bundled targets: each builds itself and answers the line to print. */
+const BUNDLED = {
+  cli: async () => `built dist/cli (${await bundleCli()} files)`,
+  web: async () => `built dist/web: ${(await buildWeb(root)).join('; ')}`,
+};
+const ALL_TARGETS = [...Object.keys(TARGETS), ...Object.keys(BUNDLED)];
+
 async function buildTarget(name) {
+  if (BUNDLED[name]) return BUNDLED[name]();
   const entry = TARGETS[name];
-  if (!entry)
-    throw new Error(`unknown target "${name}"; known: ${Object.keys(TARGETS).join(', ')}, web`);
+  if (!entry) throw new Error(`unknown target "${name}"; known: ${ALL_TARGETS.join(', ')}`);
   const outDir = join(root, 'dist', name);
   rmSync(outDir, { recursive: true, force: true });
   const files = reachableFiles(entry);
@@ -96,19 +104,11 @@ async function buildTarget(name) {
     join(outDir, 'main.js'),
     `'use strict';\n// Entry of the ${name} bundle.\nprocess.setSourceMapsEnabled(true);\nrequire(${JSON.stringify(main)});\n`,
   );
-  return files.length;
+  return `built dist/${name} (${files.length} files)`;
 }
 
 const requested = process.argv.slice(2);
-const names = requested.length > 0 ? requested : [...Object.keys(TARGETS), 'web'];
+const names = requested.length > 0 ? requested : ALL_TARGETS;
 const started = Date.now();
-for (const name of names) {
-  if (name === 'web') {
-    const report = await buildWeb(root);
-    process.stdout.write(`built dist/web: ${report.join('; ')}\n`);
-    continue;
-  }
-  const count = await buildTarget(name);
-  process.stdout.write(`built dist/${name} (${count} files)\n`);
-}
+for (const name of names) process.stdout.write(`${await buildTarget(name)}\n`);
 process.stdout.write(`build finished in ${Date.now() - started} ms\n`);
