@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AccountRepository, ConsoleSessionRepository } from '@dify/db';
-import { AuditSink, generateUuidV7, normalizeEmail } from '@dify/domain';
+import { AuditSink, generateUuidV7, isUuid, normalizeEmail } from '@dify/domain';
 import { recordQuietly, type RequestContext } from '@dify/platform';
 import { PasswordHasher } from '../accounts/password-hasher.service';
 import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
@@ -120,6 +120,21 @@ export class ConsoleSessionService {
     const account = await this.accounts.findById(claims.sub);
     if (account?.status !== 'active') return null;
     return { accountId: account.id, sessionId: claims.sid };
+  }
+
+  /**
+   * The claims of a console access token whose signature and expiry hold, or null. Touches no
+   * database: it lets a route throttle a caller before paying for `authenticate`, which still has
+   * to run before the caller is trusted (the session may have been revoked, the account closed).
+   */
+  async claimsOf(accessToken: string | undefined): Promise<ConsoleAccessClaims | null> {
+    if (!accessToken) return null;
+    try {
+      const claims = await this.jwt.verifyAsync<Partial<ConsoleAccessClaims>>(accessToken);
+      return isUuid(claims.sub) && isUuid(claims.sid) ? { sub: claims.sub, sid: claims.sid } : null;
+    } catch {
+      return null;
+    }
   }
 
   private async issue(accountId: string, sessionId: string): Promise<IssuedSession> {

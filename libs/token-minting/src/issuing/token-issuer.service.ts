@@ -5,6 +5,7 @@ import {
   enforceMintPolicy,
   generateToken,
   generateUuidV7,
+  hashToken,
   normalizeEmail,
   TOKEN_KINDS,
   type TokenPrefix,
@@ -163,6 +164,16 @@ export class TokenIssuer {
     }
 
     return issued;
+  }
+
+  /**
+   * Whether `token` is still the live token of row `tokenId`: false once a later issue rotated the
+   * row to another token, or the row was revoked or hard-expired. Asked before a token that was
+   * minted earlier is handed out, so nobody receives a token that is already dead.
+   */
+  async isCurrent(token: string, tokenId: string): Promise<boolean> {
+    const row = await this.tokens.findLiveByHash(hashToken(token));
+    return row !== null && row.id === tokenId;
   }
 
   /**
