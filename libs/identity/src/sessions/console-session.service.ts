@@ -44,11 +44,10 @@ export class ConsoleSessionService {
 
   async login(rawEmail: string, password: string, context: RequestContext): Promise<IssuedSession> {
     const email = normalizeEmail(rawEmail);
-    await this.throttle.assertNotLocked(email, context.ip);
+    const attempt = await this.throttle.begin(email, context.ip);
     const account = await this.accounts.findByEmail(email);
     const passwordMatches = await this.passwords.verify(account?.passwordHash ?? null, password);
     if (!account || !passwordMatches || account.status !== 'active') {
-      await this.throttle.recordFailure(email, context.ip);
       await recordQuietly(this.audit, {
         event: 'account.login_failed',
         subjectType: 'account',
@@ -60,7 +59,7 @@ export class ConsoleSessionService {
       });
       throw new IdentityError(IDENTITY_ERROR_CODES.invalidCredentials, 'Invalid email or password');
     }
-    await this.throttle.clearEmail(email);
+    await this.throttle.forgive(attempt);
     const session = await this.issue(account.id, generateUuidV7());
     await recordQuietly(this.audit, {
       event: 'account.login_succeeded',
