@@ -61,12 +61,22 @@ export class BearerResolver {
 
     const row = await this.tokens.findLiveByHash(tokenHash);
     if (!row) {
-      await this.remember(tokenHash, readAt, BEARER_CACHE_INVALID, DEVICE_FLOW.bearerCacheNegativeSeconds);
+      await this.remember(
+        tokenHash,
+        readAt,
+        BEARER_CACHE_INVALID,
+        DEVICE_FLOW.bearerCacheNegativeSeconds,
+      );
       return null;
     }
     if (row.expiresAt.getTime() <= now.getTime()) {
       await this.hardExpire(row, tokenHash);
-      await this.remember(tokenHash, readAt, BEARER_CACHE_INVALID, DEVICE_FLOW.bearerCacheNegativeSeconds);
+      await this.remember(
+        tokenHash,
+        readAt,
+        BEARER_CACHE_INVALID,
+        DEVICE_FLOW.bearerCacheNegativeSeconds,
+      );
       return null;
     }
     if (!this.bindingHolds(row, prefix)) return null;
@@ -85,7 +95,12 @@ export class BearerResolver {
       tokenType: kind.tokenType,
       expiresAt: row.expiresAt,
     };
-    await this.remember(tokenHash, readAt, encodeBearerEntry(resolved), DEVICE_FLOW.bearerCachePositiveSeconds);
+    await this.remember(
+      tokenHash,
+      readAt,
+      encodeBearerEntry(resolved),
+      DEVICE_FLOW.bearerCachePositiveSeconds,
+    );
     return resolved;
   }
 
