@@ -18,7 +18,11 @@ describe('approve and deny admission (api and auth processes)', () => {
 
   beforeAll(async () => {
     [auth, disabledAuth] = await Promise.all([
-      ServiceProcess.start('auth', { DEVICE_FLOW_APPROVE_RATE_LIMIT_PER_HOUR: String(LIMIT) }),
+      ServiceProcess.start('auth', {
+        DEVICE_FLOW_APPROVE_RATE_LIMIT_PER_HOUR: String(LIMIT),
+        // Other suites of the run issue codes from this IP into the same Redis.
+        DEVICE_CODE_RATE_LIMIT_PER_HOUR: '100000',
+      }),
       ServiceProcess.start('auth', { ENABLE_OAUTH_BEARER: 'false' }),
     ]);
     api = await ServiceProcess.start('api', { AUTH_INTERNAL_URL: auth.baseUrl });
@@ -111,6 +115,7 @@ describe('approve and deny admission (api and auth processes)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ client_id: 'difyctl', device_label: `admission-${randomUUID()}` }),
     });
+    expect(code.status).toBe(200);
     const { user_code: userCode } = (await code.json()) as { user_code: string };
 
     const denied = await decide(api.baseUrl, 'deny', jar, JSON.stringify({ user_code: userCode }));
