@@ -121,7 +121,7 @@ export class DeviceDecisionService {
   }
 
   /**
-   * Contract §5.4 from the body on. Answers `{status: 'approved'}` or throws DeviceFlowError
+   * The approval from the body on. Answers `{status: 'approved'}` or throws DeviceFlowError
    * (`expired_or_unknown`, `already_resolved`, `state_lost`, `approve_in_progress`, `server_error`,
    * `approval_outcome_unknown`) or RateLimitExceededError (the global failed-lookup budget).
    */
