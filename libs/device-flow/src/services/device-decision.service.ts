@@ -220,8 +220,8 @@ export class DeviceDecisionService {
    * `{status: 'denied'}`; the next poll gets `access_denied`.
    */
   async deny(request: DeviceDenyRequest): Promise<{ readonly status: 'denied' }> {
+    // The admission was made for the account the session named: that account is the actor.
     const actorAccountId = request.admission.accountId;
-    assertAdmitted(request.admission, actorAccountId);
     const flow = await this.findPending(request.userCode);
     const result = await this.store.transition(
       flow.deviceCode,
