@@ -48,7 +48,7 @@ export const deviceFlowEnv = {
     min: 1,
   }),
   DEVICE_FLOW_APPROVE_RATE_LIMIT_PER_HOUR: env.int({
-    description: 'Device approvals plus denials per console session per hour',
+    description: 'Device approvals plus denials per deciding account per hour',
     default: 10,
     min: 1,
   }),

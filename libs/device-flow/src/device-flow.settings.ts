@@ -10,7 +10,7 @@ export interface DeviceFlowSettings {
   readonly deviceLookupRateLimitPer5Min: number;
   /** `DEVICE_LOOKUP_FAILURE_BUDGET_PER_HOUR`: bucket `rl:device_lookup_miss:global`. */
   readonly deviceLookupFailureBudgetPerHour: number;
-  /** `DEVICE_FLOW_APPROVE_RATE_LIMIT_PER_HOUR`: bucket `rl:device_decision:session:<sid>`. */
+  /** `DEVICE_FLOW_APPROVE_RATE_LIMIT_PER_HOUR`: bucket `rl:device_decision:account:<account_id>`. */
   readonly approveRateLimitPerHour: number;
   /** `ENABLE_OAUTH_BEARER`: when false, approve and deny answer `bearer_auth_disabled`. */
   readonly enableOAuthBearer: boolean;

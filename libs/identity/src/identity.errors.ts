@@ -17,6 +17,7 @@ export const IDENTITY_ERROR_CODES = {
   invalidRefreshToken: 'invalid_refresh_token',
   workspaceNotFound: 'workspace_not_found',
   noWorkspace: 'no_workspace',
+  workspaceSwitchConflict: 'workspace_switch_conflict',
 } as const;
 
 export type IdentityErrorCode = (typeof IDENTITY_ERROR_CODES)[keyof typeof IDENTITY_ERROR_CODES];

@@ -1,4 +1,5 @@
 export * from './issuing/token-issuer.service';
+export * from './resolution/bearer-cache.store';
 export * from './resolution/bearer-resolver.service';
 export * from './resolution/resolved-bearer';
 export * from './revocation/token-revoker.service';

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { QUEUES } from '@dify/queue-contracts';
 import { TokenIssuer } from './issuing/token-issuer.service';
+import { BearerCacheStore } from './resolution/bearer-cache.store';
 import { BearerResolver } from './resolution/bearer-resolver.service';
 import { TokenRevoker } from './revocation/token-revoker.service';
 import { DEFAULT_TOKEN_MINTING_SETTINGS, type TokenMintingSettings } from './token-minting.env';
@@ -12,6 +13,7 @@ import { TokenUsageRecorder } from './usage/token-usage-recorder.service';
 import { TokenUsageWriter } from './usage/token-usage-writer.service';
 
 const SERVICES = [
+  BearerCacheStore,
   BearerResolver,
   TokenIssuer,
   TokenRevoker,

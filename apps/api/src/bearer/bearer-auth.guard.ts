@@ -46,19 +46,17 @@ export class BearerAuthGuard implements CanActivate {
 
     // Counted before the token is classified or looked up, so guessing with unknown or revoked
     // tokens spends the bucket too. Keyed on the hash: a plaintext token never names a Redis key.
-    // The bucket applies to every presented value, known or not; it and the resolution are
-    // independent reads, so they share one round trip's worth of waiting.
+    // Awaited before resolution starts: a throttled request must cost no cache read, no query and
+    // no audit event (a hard expiry), or a flood of requests would load what the bucket protects.
     const tokenHash = hashToken(token);
-    const [, bearer] = await Promise.all([
-      this.settings.perTokenPerMinute > 0
-        ? this.limiter.enforce(
-            rateLimitKey.bearer(tokenHash),
-            this.settings.perTokenPerMinute,
-            RATE_LIMIT_WINDOW_SECONDS.bearer,
-          )
-        : undefined,
-      this.resolver.resolve(token),
-    ]);
+    if (this.settings.perTokenPerMinute > 0) {
+      await this.limiter.enforce(
+        rateLimitKey.bearer(tokenHash),
+        this.settings.perTokenPerMinute,
+        RATE_LIMIT_WINDOW_SECONDS.bearer,
+      );
+    }
+    const bearer = await this.resolver.resolve(token);
     if (bearer === null) {
       void reply.header('www-authenticate', 'Bearer error="invalid_token"');
       throw bearerApiError(BEARER_ERROR_CODES.invalidBearer);

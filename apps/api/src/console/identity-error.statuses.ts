@@ -14,4 +14,5 @@ export const IDENTITY_ERROR_STATUSES: Readonly<Record<IdentityErrorCode, number>
   [IDENTITY_ERROR_CODES.invalidRefreshToken]: 401,
   [IDENTITY_ERROR_CODES.workspaceNotFound]: 404,
   [IDENTITY_ERROR_CODES.noWorkspace]: 409,
+  [IDENTITY_ERROR_CODES.workspaceSwitchConflict]: 409,
 };

@@ -3,9 +3,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   DEVICE_ERROR_STATUSES,
   DeviceAuthorizationService,
+  DeviceDecisionService,
   DeviceTokenService,
 } from '@dify/device-flow';
+import { ConsoleSessionService } from '@dify/identity';
 import { Logger } from 'nestjs-pino';
+import { registerDecisionAdmission } from '../device/decision-admission.hook';
 import { registerDeviceTokenRoute } from '../device/device-token.route';
 import { registerIssuanceThrottle } from '../device/issuance-throttle.hook';
 import { registerMetadataRoutes } from '../device/metadata.routes';
@@ -21,11 +24,14 @@ export async function createAuthApp(config: AuthConfig): Promise<NestFastifyAppl
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerMetadataRoutes(fastify, config.CONSOLE_API_URL);
+  const errors = new ErrorEnvelopeFilter(app.get(Logger), DEVICE_ERROR_STATUSES);
   registerIssuanceThrottle(fastify, app.get(DeviceAuthorizationService));
-  registerDeviceTokenRoute(
+  registerDecisionAdmission(
     fastify,
-    app.get(DeviceTokenService),
-    new ErrorEnvelopeFilter(app.get(Logger), DEVICE_ERROR_STATUSES),
+    app.get(ConsoleSessionService),
+    app.get(DeviceDecisionService),
+    errors,
   );
+  registerDeviceTokenRoute(fastify, app.get(DeviceTokenService), errors);
   return app;
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { DeviceDecisionService, DeviceFlowError } from '@dify/device-flow';
+import { type DecisionAdmission, DeviceDecisionService, DeviceFlowError } from '@dify/device-flow';
 import { type ConsoleIdentity, ConsoleSessionGuard, ConsoleUser, CsrfGuard } from '@dify/identity';
 import { ReqContext, type RequestContext } from '@dify/platform';
 import type { FastifyRequest } from 'fastify';
@@ -26,10 +26,11 @@ export class DeviceDecisionController {
     @ConsoleUser() user: ConsoleIdentity,
     @ReqContext() context: RequestContext,
   ): Promise<{ status: string }> {
+    const admission = await this.admissionOf(request, user);
     const userCode = this.userCodeOf(request, body);
     const approver = await this.approvers.load(user.accountId);
     if (!approver) throw new DeviceFlowError('no_session', 'sign in again');
-    return this.decisions.approve({ userCode, approver, sessionId: user.sessionId, context });
+    return this.decisions.approve({ admission, userCode, approver, context });
   }
 
   @Post('deny')
@@ -40,13 +41,23 @@ export class DeviceDecisionController {
     @ConsoleUser() user: ConsoleIdentity,
     @ReqContext() context: RequestContext,
   ): Promise<{ status: string }> {
+    const admission = await this.admissionOf(request, user);
     const userCode = this.userCodeOf(request, body);
-    return this.decisions.deny({
-      userCode,
-      actorAccountId: user.accountId,
-      sessionId: user.sessionId,
-      context,
-    });
+    return this.decisions.deny({ admission, userCode, context });
+  }
+
+  /**
+   * The admission the request hook made before the body was parsed. Its account is the one the
+   * guards just authenticated (both read the same access cookie); admitting here instead is only
+   * a fallback that keeps the order right should the hook not have run.
+   */
+  private async admissionOf(
+    request: FastifyRequest,
+    user: ConsoleIdentity,
+  ): Promise<DecisionAdmission> {
+    const admitted = request.decisionAdmission;
+    if (admitted?.accountId === user.accountId) return admitted;
+    return this.decisions.admit(user.accountId);
   }
 
   private userCodeOf(request: FastifyRequest, body: unknown): string {

@@ -37,7 +37,13 @@ export function registerDeviceTokenRoute(
         });
         return answer.ok
           ? reply.code(200).send(answer.body)
-          : reply.code(400).send({ error: answer.error });
+          : reply
+              .code(400)
+              .send(
+                answer.description === undefined
+                  ? { error: answer.error }
+                  : { error: answer.error, error_description: answer.description },
+              );
       },
     });
   }

@@ -85,17 +85,23 @@ export class WorkspaceRepository {
    * Makes one membership current and the others not, answering false when the account is not a
    * member. Two statements, because the one-current-per-account index is checked row by row and
    * a single swapping UPDATE could trip it halfway.
+   *
+   * Every membership row of the account is locked first, in one order, so concurrent switches of
+   * one account run one after the other: locking only the target row let two switches to
+   * different workspaces each clear the old current row and both set their own, and the second
+   * then broke the unique index. Under READ COMMITTED each statement after the lock sees what the
+   * switch before it committed.
    */
   async switchCurrent(
     manager: EntityManager,
     accountId: string,
     workspaceId: string,
   ): Promise<boolean> {
-    const member: unknown[] = await manager.query(
-      `SELECT 1 FROM tenant_account_joins WHERE account_id = $1 AND tenant_id = $2 FOR UPDATE`,
-      [accountId, workspaceId],
+    const memberships: { tenant_id: string }[] = await manager.query(
+      `SELECT tenant_id FROM tenant_account_joins WHERE account_id = $1 ORDER BY id FOR UPDATE`,
+      [accountId],
     );
-    if (member.length === 0) return false;
+    if (!memberships.some((membership) => membership.tenant_id === workspaceId)) return false;
     await manager.query(
       `UPDATE tenant_account_joins SET current = false, updated_at = now()
         WHERE account_id = $1 AND current AND tenant_id <> $2`,

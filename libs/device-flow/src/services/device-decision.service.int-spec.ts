@@ -11,6 +11,7 @@ import { approvalGuardId, deviceFlowKey } from '../store/device-flow.keys';
 import { DeviceFlowHarness } from '../testing/device-flow.harness';
 import { DeviceAuthorizationService } from './device-authorization.service';
 import { DeviceDecisionService } from './device-decision.service';
+import { DeviceLookupService } from './device-lookup.service';
 import type { DeviceApprover } from './device-token.payload';
 import { DeviceTokenService } from './device-token.service';
 
@@ -30,7 +31,6 @@ describe('DeviceDecisionService (real Redis, Postgres and TokenIssuer)', () => {
   const context = { ip: '192.0.2.10', requestId: 'req-decision' };
   let harness: DeviceFlowHarness;
   let decisions: DeviceDecisionService;
-  let sessionCounter = 0;
 
   beforeAll(async () => {
     harness = await DeviceFlowHarness.start({
@@ -41,6 +41,8 @@ describe('DeviceDecisionService (real Redis, Postgres and TokenIssuer)', () => {
       }),
       redisUrl,
       keyPrefix: isolatedKeyPrefix('device-decision'),
+      // One account races many decisions here; the per-account bucket has its own spec below.
+      settings: { approveRateLimitPerHour: 1_000 },
     });
     decisions = harness.get(DeviceDecisionService);
   });
@@ -51,20 +53,20 @@ describe('DeviceDecisionService (real Redis, Postgres and TokenIssuer)', () => {
     harness.audit.failing = false;
   });
 
-  const session = () => `session-${(sessionCounter += 1)}`;
-
   function issue(deviceLabel: string, clientId = 'difyctl') {
     return harness
       .get(DeviceAuthorizationService)
       .start({ clientId, deviceLabel, ip: '203.0.113.40' });
   }
 
-  function approve(userCode: string, approver: DeviceApprover, sessionId = session()) {
-    return decisions.approve({ userCode, approver, sessionId, context });
+  async function approve(userCode: string, approver: DeviceApprover) {
+    const admission = await decisions.admit(approver.accountId);
+    return decisions.approve({ admission, userCode, approver, context });
   }
 
-  function deny(userCode: string, actorAccountId: string, sessionId = session()) {
-    return decisions.deny({ userCode, actorAccountId, sessionId, context });
+  async function deny(userCode: string, actorAccountId: string) {
+    const admission = await decisions.admit(actorAccountId);
+    return decisions.deny({ admission, userCode, context });
   }
 
   function poll(deviceCode: string) {
@@ -222,19 +224,8 @@ describe('DeviceDecisionService (real Redis, Postgres and TokenIssuer)', () => {
           .start({ clientId: 'difyctl', ip: '203.0.113.41' });
         const service = disabled.get(DeviceDecisionService);
 
-        await expectCode(
-          service.approve({ userCode: flow.user_code, approver, sessionId: 's', context }),
-          'bearer_auth_disabled',
-        );
-        await expectCode(
-          service.deny({
-            userCode: flow.user_code,
-            actorAccountId: approver.accountId,
-            sessionId: 's',
-            context,
-          }),
-          'bearer_auth_disabled',
-        );
+        // Approve and deny cannot run without an admission, and there is none to be had.
+        await expectCode(service.admit(approver.accountId), 'bearer_auth_disabled');
 
         expect(
           (await disabled.redis.hgetall(deviceFlowKey.deviceCode(flow.device_code))).status,
@@ -246,22 +237,82 @@ describe('DeviceDecisionService (real Redis, Postgres and TokenIssuer)', () => {
       }
     });
 
-    it('allows 10 decisions per console session per hour, approvals and denials together', async () => {
-      const approver = await harness.createApprover('limited');
-      const sessionId = session();
-      for (let i = 0; i < 5; i += 1) {
-        await expectCode(approve('ABCD-EFGH', approver, sessionId), 'expired_or_unknown');
-        await expectCode(deny('ABCD-EFGH', approver.accountId, sessionId), 'expired_or_unknown');
-      }
+    it('allows 10 decisions per account per hour, approvals and denials together', async () => {
+      const limitedHarness = await DeviceFlowHarness.start({
+        database: DbModule.forRoot({ url: databaseUrl, poolMax: 2, applicationName: 'limit-test' }),
+        redisUrl,
+        keyPrefix: isolatedKeyPrefix('device-decision-limit'),
+      });
+      try {
+        const service = limitedHarness.get(DeviceDecisionService);
+        const approver = await limitedHarness.createApprover('limited');
+        const decide = async (accountId: string) => {
+          const admission = await service.admit(accountId);
+          return service.deny({ admission, userCode: 'ABCD-EFGH', context });
+        };
+        for (let i = 0; i < 10; i += 1) {
+          await expectCode(decide(approver.accountId), 'expired_or_unknown');
+        }
 
-      const limited = approve('ABCD-EFGH', approver, sessionId);
-      await expect(limited).rejects.toBeInstanceOf(RateLimitExceededError);
-      await expect(limited).rejects.toMatchObject({ code: 'rate_limited' });
-      await expect(deny('ABCD-EFGH', approver.accountId, sessionId)).rejects.toBeInstanceOf(
-        RateLimitExceededError,
-      );
-      // Another session of the same account has its own bucket.
-      await expectCode(approve('ABCD-EFGH', approver), 'expired_or_unknown');
+        const limited = service.admit(approver.accountId);
+        await expect(limited).rejects.toBeInstanceOf(RateLimitExceededError);
+        await expect(limited).rejects.toMatchObject({ code: 'rate_limited' });
+        expect(
+          await limitedHarness.keys(`rl:device_decision:account:${approver.accountId}`),
+        ).toHaveLength(1);
+        // Another account has its own bucket.
+        const other = await limitedHarness.createApprover('unlimited');
+        await expectCode(decide(other.accountId), 'expired_or_unknown');
+      } finally {
+        await limitedHarness.close();
+      }
+    });
+
+    it('counts a decision on an unknown code against the global failed-lookup budget', async () => {
+      const budgeted = await DeviceFlowHarness.start({
+        database: DbModule.forRoot({
+          url: databaseUrl,
+          poolMax: 2,
+          applicationName: 'budget-test',
+        }),
+        redisUrl,
+        keyPrefix: isolatedKeyPrefix('device-decision-budget'),
+        settings: { deviceLookupFailureBudgetPerHour: 3, approveRateLimitPerHour: 100 },
+      });
+      try {
+        const service = budgeted.get(DeviceDecisionService);
+        const approver = await budgeted.createApprover('guesser');
+        const flow = await budgeted
+          .get(DeviceAuthorizationService)
+          .start({ clientId: 'difyctl', ip: '203.0.113.42' });
+        const guess = async (userCode: string) =>
+          service.approve({
+            admission: await service.admit(approver.accountId),
+            userCode,
+            approver,
+            context,
+          });
+        await expectCode(guess('ABCD-EFGH'), 'expired_or_unknown');
+        await expectCode(guess('not a code'), 'expired_or_unknown');
+        await expect(
+          service.deny({
+            admission: await service.admit(approver.accountId),
+            userCode: 'WXYZ-WXYZ',
+            context,
+          }),
+        ).rejects.toMatchObject({ code: 'expired_or_unknown' });
+
+        // The budget is spent: the real code waits too, through approve and through lookup.
+        await expect(guess(flow.user_code)).rejects.toBeInstanceOf(RateLimitExceededError);
+        await expect(
+          budgeted.get(DeviceLookupService).lookup(flow.user_code, '198.51.100.9'),
+        ).rejects.toBeInstanceOf(RateLimitExceededError);
+        expect(
+          (await budgeted.redis.hgetall(deviceFlowKey.deviceCode(flow.device_code))).status,
+        ).toBe('pending');
+      } finally {
+        await budgeted.close();
+      }
     });
 
     it('answers expired_or_unknown for unknown codes and non-codes, already_resolved for used ones', async () => {

@@ -12,6 +12,7 @@ import {
 } from '@dify/domain';
 import {
   RATE_LIMIT_WINDOW_SECONDS,
+  RateLimitExceededError,
   RateLimiter,
   rateLimitKey,
   type RequestContext,
@@ -42,22 +43,32 @@ import {
 } from '../store/device-flow.store';
 import { accountPayload, defaultWorkspaceOf, type DeviceApprover } from './device-token.payload';
 
+declare const ADMITTED: unique symbol;
+
+/**
+ * Proof that a decision passed the kill switch and the deciding account's bucket. Only `admit`
+ * makes one, so approve and deny cannot run without having been admitted first, and the edge can
+ * admit a request before it parses the body or asks the database anything.
+ */
+export interface DecisionAdmission {
+  readonly accountId: string;
+  readonly [ADMITTED]: true;
+}
+
 /** An approval by a signed-in console user (contract §5.4). */
 export interface DeviceApproveRequest {
+  readonly admission: DecisionAdmission;
   /** The body's `user_code`, as received; it is normalised here. */
   readonly userCode: string;
   /** Loaded by the HTTP layer from the console session's account, never from the body. */
   readonly approver: DeviceApprover;
-  /** The console session (`sid` claim): the decision bucket's key. */
-  readonly sessionId: string;
   readonly context: RequestContext;
 }
 
 /** A denial by a signed-in console user (contract §5.5). */
 export interface DeviceDenyRequest {
+  readonly admission: DecisionAdmission;
   readonly userCode: string;
-  readonly actorAccountId: string;
-  readonly sessionId: string;
   readonly context: RequestContext;
 }
 
@@ -89,17 +100,37 @@ export class DeviceDecisionService {
   ) {}
 
   /**
-   * Contract §5.4 from admission step 3 on (session and CSRF are the HTTP layer's). Answers
-   * `{status: 'approved'}` or throws DeviceFlowError (`bearer_auth_disabled`,
-   * `expired_or_unknown`, `already_resolved`, `state_lost`, `approve_in_progress`,
-   * `server_error`, `approval_outcome_unknown`) or RateLimitExceededError.
+   * Admission steps 3 and 4 of approve and deny (session and CSRF are the HTTP layer's): the kill
+   * switch, then the bucket of the deciding account. Throws DeviceFlowError
+   * (`bearer_auth_disabled`) or RateLimitExceededError. The bucket is the account's, not the
+   * console session's, so signing in again does not buy a fresh one.
+   */
+  async admit(accountId: string): Promise<DecisionAdmission> {
+    if (!this.settings.enableOAuthBearer) {
+      throw new DeviceFlowError(
+        DEVICE_ERROR_CODES.bearerAuthDisabled,
+        'bearer authentication is disabled',
+      );
+    }
+    await this.rateLimiter.enforce(
+      rateLimitKey.deviceDecision(accountId),
+      this.settings.approveRateLimitPerHour,
+      RATE_LIMIT_WINDOW_SECONDS.deviceDecision,
+    );
+    return { accountId } as DecisionAdmission;
+  }
+
+  /**
+   * The approval from the body on. Answers `{status: 'approved'}` or throws DeviceFlowError
+   * (`expired_or_unknown`, `already_resolved`, `state_lost`, `approve_in_progress`, `server_error`,
+   * `approval_outcome_unknown`) or RateLimitExceededError (the global failed-lookup budget).
    */
   async approve(request: DeviceApproveRequest): Promise<{ readonly status: 'approved' }> {
-    await this.admit(request.sessionId);
+    const { approver, context } = request;
+    assertAdmitted(request.admission, approver.accountId);
     const flow = await this.findPending(request.userCode);
 
     // Step 2: the approver was loaded before anything touches tokens; no workspace, no token.
-    const { approver, context } = request;
     if (approver.memberships.length === 0) {
       throw new DeviceFlowError(DEVICE_ERROR_CODES.stateLost, 'the approver has no workspace');
     }
@@ -122,16 +153,13 @@ export class DeviceDecisionService {
     let issued: IssuedToken;
     try {
       await this.recheck(flow);
-      issued = await this.tokens.issue(
-        {
-          prefix: TOKEN_PREFIX.account,
-          subjectEmail: email,
-          accountId: approver.accountId,
-          clientId,
-          deviceLabel,
-        },
-        context,
-      );
+      issued = await this.tokens.issue({
+        prefix: TOKEN_PREFIX.account,
+        subjectEmail: email,
+        accountId: approver.accountId,
+        clientId,
+        deviceLabel,
+      });
       const payload = accountPayload({
         token: issued.token,
         tokenId: issued.tokenId,
@@ -151,8 +179,10 @@ export class DeviceDecisionService {
       await this.releaseGuard(guardId, transitionId);
     }
 
-    // Step 10: the token is published; side effects may fail without taking that back.
+    // Step 10: the token is published; side effects may fail without taking that back. The
+    // rotation is recorded only now: a compensated one never happened.
     const approvedAt = this.clock().toISOString();
+    await this.tokens.recordRotation(issued, context);
     await recordQuietly(this.audit, {
       event: 'oauth.device_flow_approved',
       requestId: context.requestId,
@@ -190,7 +220,8 @@ export class DeviceDecisionService {
    * `{status: 'denied'}`; the next poll gets `access_denied`.
    */
   async deny(request: DeviceDenyRequest): Promise<{ readonly status: 'denied' }> {
-    await this.admit(request.sessionId);
+    // The admission was made for the account the session named: that account is the actor.
+    const actorAccountId = request.admission.accountId;
     const flow = await this.findPending(request.userCode);
     const result = await this.store.transition(
       flow.deviceCode,
@@ -205,38 +236,38 @@ export class DeviceDecisionService {
     await recordQuietly(this.audit, {
       event: 'oauth.device_flow_denied',
       requestId: request.context.requestId,
-      actorAccountId: request.actorAccountId,
+      actorAccountId,
       ip: request.context.ip,
       payload: {
         client_id: flow.state.clientId,
         device_label: flow.state.deviceLabel,
-        actor_account_id: request.actorAccountId,
+        actor_account_id: actorAccountId,
       },
     });
     return { status: 'denied' };
   }
 
-  /** Admission steps 3 and 4, shared by approve and deny. */
-  private async admit(sessionId: string): Promise<void> {
-    if (!this.settings.enableOAuthBearer) {
-      throw new DeviceFlowError(
-        DEVICE_ERROR_CODES.bearerAuthDisabled,
-        'bearer authentication is disabled',
-      );
-    }
-    await this.rateLimiter.enforce(
-      rateLimitKey.deviceDecision(sessionId),
-      this.settings.approveRateLimitPerHour,
-      RATE_LIMIT_WINDOW_SECONDS.deviceDecision,
-    );
-  }
-
-  /** Step 1: normalise, resolve `user_code:<UC>` and read the state. */
+  /**
+   * Step 1: normalise, resolve `user_code:<UC>` and read the state. A decision is a lookup too, so
+   * it answers to the same global budget of failed lookups: it waits while the budget is spent,
+   * and a code it cannot find is recorded as a miss. Otherwise guessing codes through approve or
+   * deny would be bounded only by each account's own bucket.
+   */
   private async findPending(rawUserCode: string): Promise<PendingFlow> {
+    const budget = await this.rateLimiter.check(
+      rateLimitKey.deviceLookupMiss(),
+      this.settings.deviceLookupFailureBudgetPerHour,
+      RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
+    );
+    if (!budget.allowed) throw new RateLimitExceededError(budget.retryAfterMs);
     const userCode = normalizeUserCode(rawUserCode);
     const deviceCode = userCode === null ? null : await this.store.resolveUserCode(userCode);
     const state = deviceCode === null ? null : await this.store.readState(deviceCode);
     if (userCode === null || deviceCode === null || state === null) {
+      await this.rateLimiter.record(
+        rateLimitKey.deviceLookupMiss(),
+        RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
+      );
       throw new DeviceFlowError(DEVICE_ERROR_CODES.expiredOrUnknown, 'unknown or expired code');
     }
     if (state.status !== DEVICE_STATUS.pending) {
@@ -341,5 +372,15 @@ export class DeviceDecisionService {
     } catch (error) {
       this.logger.error({ err: error }, 'new-device sign-in mail could not be enqueued');
     }
+  }
+}
+
+/** A decision runs only for the account its admission was made for. */
+function assertAdmitted(admission: DecisionAdmission, accountId: string): void {
+  if (admission.accountId !== accountId) {
+    throw new DeviceFlowError(
+      DEVICE_ERROR_CODES.noSession,
+      'the decision was admitted for another account',
+    );
   }
 }

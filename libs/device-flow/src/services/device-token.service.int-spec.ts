@@ -19,7 +19,6 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
   let authorization: DeviceAuthorizationService;
   let decisions: DeviceDecisionService;
   let approver: DeviceApprover;
-  let sessions = 0;
 
   beforeAll(async () => {
     const { databaseUrl, redisUrl } = testEnvironment();
@@ -52,8 +51,8 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
   }
 
   async function approve(userCode: string): Promise<void> {
-    sessions += 1;
-    await decisions.approve({ userCode, approver, sessionId: `s-${sessions}`, context });
+    const admission = await decisions.admit(approver.accountId);
+    await decisions.approve({ admission, userCode, approver, context });
   }
 
   function poll(deviceCode: string, overrides: { clientId?: string; ip?: string } = {}) {
@@ -149,11 +148,9 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
 
   it('answers access_denied once after a denial, then expired_token', async () => {
     const flow = await issue('denied-box');
-    sessions += 1;
     await decisions.deny({
+      admission: await decisions.admit(approver.accountId),
       userCode: flow.user_code,
-      actorAccountId: approver.accountId,
-      sessionId: `s-${sessions}`,
       context,
     });
 

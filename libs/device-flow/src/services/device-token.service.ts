@@ -1,6 +1,7 @@
-import { recordQuietly } from '@dify/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditSink, isDeviceCodeShaped } from '@dify/domain';
+import { recordQuietly } from '@dify/platform';
+import { TokenIssuer } from '@dify/token-minting';
 import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
 import { DEVICE_FLOW_CLOCK, type DeviceFlowClock } from '../device-flow.settings';
 import { DeviceFlowStore } from '../store/device-flow.store';
@@ -31,16 +32,28 @@ const POLL_ERROR_MESSAGES: Readonly<Record<DevicePollErrorCode, string>> = {
   access_denied: 'the user denied the request',
 };
 
-function pollError(code: DevicePollErrorCode): DeviceFlowError {
-  return new DeviceFlowError(code, POLL_ERROR_MESSAGES[code]);
+/** Why an approved code answers `expired_token`: its token died before it was collected. */
+const REPLACED_DESCRIPTION =
+  'the token approved for this code was replaced by a later sign-in of the same device or revoked; start a new sign-in';
+
+function pollError(code: DevicePollErrorCode, description?: string): DeviceFlowError {
+  return new DeviceFlowError(code, description ?? POLL_ERROR_MESSAGES[code]);
 }
 
-/** A poll's outcome: the token response, or the RFC 8628 error the client acts on. */
+/**
+ * A poll's outcome: the token response, or the RFC 8628 error the client acts on, with an
+ * `error_description` when the code alone would leave the user guessing.
+ */
 export type PollAnswer =
   | { readonly ok: true; readonly body: DeviceTokenResponse }
-  | { readonly ok: false; readonly error: DevicePollErrorCode };
+  | {
+      readonly ok: false;
+      readonly error: DevicePollErrorCode;
+      readonly description?: string;
+    };
 
-const refused = (error: DevicePollErrorCode): PollAnswer => ({ ok: false, error });
+const refused = (error: DevicePollErrorCode, description?: string): PollAnswer =>
+  description === undefined ? { ok: false, error } : { ok: false, error, description };
 
 /** `POST …/device/token`: polling (contract §5.2). */
 @Injectable()
@@ -50,6 +63,7 @@ export class DeviceTokenService {
   constructor(
     @Inject(DEVICE_FLOW_CLOCK) private readonly clock: DeviceFlowClock,
     private readonly store: DeviceFlowStore,
+    private readonly tokens: TokenIssuer,
     private readonly audit: AuditSink,
   ) {}
 
@@ -60,7 +74,7 @@ export class DeviceTokenService {
    */
   async poll(request: DevicePollRequest): Promise<DeviceTokenResponse> {
     const answer = await this.answer(request);
-    if (!answer.ok) throw pollError(answer.error);
+    if (!answer.ok) throw pollError(answer.error, answer.description);
     return answer.body;
   }
 
@@ -94,9 +108,29 @@ export class DeviceTokenService {
           this.logger.error('an approved device state held no readable token payload');
           return refused(DEVICE_ERROR_CODES.expiredToken);
         }
+        if (!(await this.stillLive(body))) {
+          return refused(DEVICE_ERROR_CODES.expiredToken, REPLACED_DESCRIPTION);
+        }
         this.auditCrossIpPoll(outcome.createdIp, body, request);
         return { ok: true, body };
       }
+    }
+  }
+
+  /**
+   * Whether the published token is still its row's live token. Two codes of one device identity
+   * approved one after the other both publish a token, but the second approval rotated the row
+   * away from the first token: handing that one out would give the client a token that answers
+   * 401 on first use. Asked once per flow, on the approved poll only. When the database cannot
+   * answer the token is handed out: it was live when published, and the code is consumed already.
+   */
+  private async stillLive(body: DeviceTokenResponse): Promise<boolean> {
+    if (typeof body.token_id !== 'string') return true;
+    try {
+      return await this.tokens.isCurrent(body.token, body.token_id);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not check that the published token is still live');
+      return true;
     }
   }
 

@@ -42,14 +42,18 @@ return 1
 
 /**
  * `poll`: KEYS[1] = device key. ARGV: client_id, slow_down step (s), the interval to assume when
- * the field is unreadable (s). The whole token-endpoint decision in one round trip (DESIGN 6):
+ * the field is unreadable (s), the highest interval slow_down may reach (s). The whole
+ * token-endpoint decision in one round trip (DESIGN 6):
  *
  * 1. no key: {'missing'}
  * 2. another client_id: {'client_mismatch'}, with NO write, so a wrong client can neither consume
  *    the code nor disturb its throttle
  * 3. a previous poll less than `interval` ago: raise `interval` by the step, store it and answer
  *    {'slow_down', <new interval>}; `last_poll_ms` stays, so throttling is measured from the last
- *    accepted poll. The first poll has no `last_poll_ms` and is never slowed down
+ *    accepted poll. The first poll has no `last_poll_ms` and is never slowed down. The raise stops
+ *    at the cap and at the code's remaining life (whole seconds): a burst of early polls must not
+ *    lock out for good a client that then waits, while its token sits ready in Redis. A stored
+ *    interval above the cap (written before the cap existed) counts as the cap
  * 4. record `last_poll_ms = now`
  * 5. pending: {'pending'}; approved or denied: read the fields, DELETE the key and answer
  *    {status, user_code, created_ip, payload}. Because the read and the delete are one script, of
@@ -70,11 +74,25 @@ if fields[1] ~= ARGV[1] then
 end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local cap = tonumber(ARGV[4])
 local interval = tonumber(fields[3]) or tonumber(ARGV[3])
+if interval > cap then
+  interval = cap
+end
 local last = tonumber(fields[2])
 if last and now - last < interval * 1000 then
-  interval = interval + tonumber(ARGV[2])
-  redis.call('HSET', key, 'interval', string.format('%d', interval))
+  local raised = interval + tonumber(ARGV[2])
+  local ttl = redis.call('PTTL', key)
+  if ttl > 0 and math.floor(ttl / 1000) < cap then
+    cap = math.floor(ttl / 1000)
+  end
+  if raised > cap then
+    raised = cap
+  end
+  if raised > interval then
+    interval = raised
+    redis.call('HSET', key, 'interval', string.format('%d', interval))
+  end
   return {'slow_down', string.format('%d', interval)}
 end
 redis.call('HSET', key, 'last_poll_ms', string.format('%d', now))

@@ -135,6 +135,7 @@ export class DeviceFlowStore {
       clientId,
       DEVICE_FLOW.slowDownStepSeconds,
       DEVICE_FLOW.pollIntervalSeconds,
+      DEVICE_FLOW.maxPollIntervalSeconds,
     );
     return parsePollReply(reply);
   }

@@ -7,6 +7,7 @@ describe('DEVICE_FLOW', () => {
       flowLifetimeSeconds: 900,
       pollIntervalSeconds: 5,
       slowDownStepSeconds: 5,
+      maxPollIntervalSeconds: 60,
       approvalPickupFloorSeconds: 60,
       denialFloorSeconds: 1,
       userCodeClaimAttempts: 5,
@@ -17,6 +18,12 @@ describe('DEVICE_FLOW', () => {
       bearerCachePositiveSeconds: 60,
       bearerCacheNegativeSeconds: 10,
     });
+  });
+
+  it('never lets slow_down push the interval past the approval pickup floor', () => {
+    expect(DEVICE_FLOW.maxPollIntervalSeconds).toBeLessThanOrEqual(
+      DEVICE_FLOW.approvalPickupFloorSeconds,
+    );
   });
 
   it('keeps the nonce reservation longer than the grant it protects', () => {

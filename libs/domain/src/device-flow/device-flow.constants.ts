@@ -10,6 +10,11 @@ export const DEVICE_FLOW = {
   pollIntervalSeconds: 5,
   /** How much each `slow_down` raises that device code's required interval (RFC 8628 §3.5). */
   slowDownStepSeconds: 5,
+  /**
+   * The most `slow_down` ever raises the interval to. Kept at the approval pickup floor, so a
+   * client that waits the interval once the user approved still finds its token.
+   */
+  maxPollIntervalSeconds: 60,
   /** After approval the state lives at least this long, so the client can still pick the token up. */
   approvalPickupFloorSeconds: 60,
   /** After denial the state lives at least this long, so the client's next poll can see the denial. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AccountRepository, ConsoleSessionRepository } from '@dify/db';
-import { AuditSink, generateUuidV7, normalizeEmail } from '@dify/domain';
+import { AuditSink, generateUuidV7, isUuid, normalizeEmail } from '@dify/domain';
 import { recordQuietly, type RequestContext } from '@dify/platform';
 import { PasswordHasher } from '../accounts/password-hasher.service';
 import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
@@ -44,11 +44,10 @@ export class ConsoleSessionService {
 
   async login(rawEmail: string, password: string, context: RequestContext): Promise<IssuedSession> {
     const email = normalizeEmail(rawEmail);
-    await this.throttle.assertNotLocked(email, context.ip);
+    const attempt = await this.throttle.begin(email, context.ip);
     const account = await this.accounts.findByEmail(email);
     const passwordMatches = await this.passwords.verify(account?.passwordHash ?? null, password);
     if (!account || !passwordMatches || account.status !== 'active') {
-      await this.throttle.recordFailure(email, context.ip);
       await recordQuietly(this.audit, {
         event: 'account.login_failed',
         subjectType: 'account',
@@ -60,7 +59,7 @@ export class ConsoleSessionService {
       });
       throw new IdentityError(IDENTITY_ERROR_CODES.invalidCredentials, 'Invalid email or password');
     }
-    await this.throttle.clearEmail(email);
+    await this.throttle.forgive(attempt);
     const session = await this.issue(account.id, generateUuidV7());
     await recordQuietly(this.audit, {
       event: 'account.login_succeeded',
@@ -120,6 +119,21 @@ export class ConsoleSessionService {
     const account = await this.accounts.findById(claims.sub);
     if (account?.status !== 'active') return null;
     return { accountId: account.id, sessionId: claims.sid };
+  }
+
+  /**
+   * The claims of a console access token whose signature and expiry hold, or null. Touches no
+   * database: it lets a route throttle a caller before paying for `authenticate`, which still has
+   * to run before the caller is trusted (the session may have been revoked, the account closed).
+   */
+  async claimsOf(accessToken: string | undefined): Promise<ConsoleAccessClaims | null> {
+    if (!accessToken) return null;
+    try {
+      const claims = await this.jwt.verifyAsync<Partial<ConsoleAccessClaims>>(accessToken);
+      return isUuid(claims.sub) && isUuid(claims.sid) ? { sub: claims.sub, sid: claims.sid } : null;
+    } catch {
+      return null;
+    }
   }
 
   private async issue(accountId: string, sessionId: string): Promise<IssuedSession> {

@@ -4,9 +4,21 @@ import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
 import { IDENTITY_SETTINGS, type IdentitySettings } from '../identity.settings';
 
 /**
- * Console sign-in lockout: failed attempts are counted per email (guessing one account's
- * password) and per client IP (spraying many accounts). Past either limit, sign-in answers 429
- * until the window slides, whatever the password.
+ * One sign-in attempt, already counted against both buckets. A failure leaves it counted; a
+ * success hands it back with `forgive`.
+ */
+export interface LoginAttempt {
+  readonly email: string;
+  readonly ipKey: string;
+  readonly ipMember: string | undefined;
+}
+
+/**
+ * Console sign-in lockout: attempts are counted per email (guessing one account's password) and
+ * per client IP (spraying many accounts). Each attempt takes its place in both buckets BEFORE the
+ * password is verified, in one atomic script per bucket, so a parallel burst cannot all pass the
+ * check before any failure is counted: at most the limit's worth of attempts reach the password
+ * hash, the rest answer 429 until the window slides, whatever the password.
  */
 @Injectable()
 export class LoginThrottle {
@@ -15,41 +27,37 @@ export class LoginThrottle {
     @Inject(IDENTITY_SETTINGS) private readonly settings: IdentitySettings,
   ) {}
 
-  async assertNotLocked(email: string, ip: string): Promise<void> {
+  /** Counts the attempt, or throws `login_locked` when either bucket is spent. */
+  async begin(email: string, ip: string): Promise<LoginAttempt> {
     const window = this.settings.loginLockoutSeconds;
-    const [byEmail, byIp] = await Promise.all([
-      this.limiter.check(
-        rateLimitKey.loginFailureByEmail(email),
-        this.settings.loginFailuresPerEmail,
-        window,
-      ),
-      this.limiter.check(
-        rateLimitKey.loginFailureByIp(ip),
-        this.settings.loginFailuresPerIp,
-        window,
-      ),
-    ]);
-    const locked = [byEmail, byIp].filter((decision) => !decision.allowed);
-    if (locked.length > 0) {
-      throw new IdentityError(
-        IDENTITY_ERROR_CODES.loginLocked,
-        'Too many failed sign-in attempts; try again later',
-        undefined,
-        Math.max(...locked.map((decision) => decision.retryAfterSeconds)),
-      );
+    const emailKey = rateLimitKey.loginFailureByEmail(email);
+    const ipKey = rateLimitKey.loginFailureByIp(ip);
+    const byEmail = await this.limiter.hit(emailKey, this.settings.loginFailuresPerEmail, window);
+    if (!byEmail.allowed) throw locked(byEmail.retryAfterSeconds);
+    const byIp = await this.limiter.hit(ipKey, this.settings.loginFailuresPerIp, window);
+    if (!byIp.allowed) {
+      // Refused without a password check: that is no attempt on the account.
+      if (byEmail.member) await this.limiter.release(emailKey, byEmail.member);
+      throw locked(byIp.retryAfterSeconds);
     }
+    return { email, ipKey, ipMember: byIp.member };
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    const window = this.settings.loginLockoutSeconds;
-    await Promise.all([
-      this.limiter.record(rateLimitKey.loginFailureByEmail(email), window),
-      this.limiter.record(rateLimitKey.loginFailureByIp(ip), window),
-    ]);
+  /**
+   * A successful sign-in forgives the account's earlier failures (not the IP's) and takes its own
+   * attempt back from the IP's bucket, so signing in often from one address never locks it.
+   */
+  async forgive(attempt: LoginAttempt): Promise<void> {
+    await this.limiter.reset(rateLimitKey.loginFailureByEmail(attempt.email));
+    if (attempt.ipMember) await this.limiter.release(attempt.ipKey, attempt.ipMember);
   }
+}
 
-  /** A successful sign-in forgives the account's earlier failures (not the IP's). */
-  async clearEmail(email: string): Promise<void> {
-    await this.limiter.reset(rateLimitKey.loginFailureByEmail(email));
-  }
+function locked(retryAfterSeconds: number): IdentityError {
+  return new IdentityError(
+    IDENTITY_ERROR_CODES.loginLocked,
+    'Too many failed sign-in attempts; try again later',
+    undefined,
+    retryAfterSeconds,
+  );
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { WorkspaceRepository, type Membership } from '@dify/db';
 import { AuditSink } from '@dify/domain';
 import { recordQuietly, type RequestContext } from '@dify/platform';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
 
 /** The workspaces an account belongs to, and which one is current. */
@@ -34,9 +34,20 @@ export class WorkspaceService {
     workspaceId: string,
     context: RequestContext,
   ): Promise<Membership> {
-    const switched = await this.dataSource.transaction((manager) =>
-      this.workspaces.switchCurrent(manager, accountId, workspaceId),
-    );
+    const switched = await this.dataSource
+      .transaction((manager) => this.workspaces.switchCurrent(manager, accountId, workspaceId))
+      .catch((error: unknown) => {
+        // Switches of one account queue on its membership rows; should another writer of those
+        // rows still collide with one (a deadlock, the one-current index), the caller gets a
+        // clean 409 to retry rather than a 500.
+        if (isConflict(error)) {
+          throw new IdentityError(
+            IDENTITY_ERROR_CODES.workspaceSwitchConflict,
+            'Another change to your workspaces was in progress; try again',
+          );
+        }
+        throw error;
+      });
     // One answer for "no such workspace" and "not yours": membership is not disclosed.
     const membership = switched
       ? (await this.workspaces.membershipsOf(accountId)).find((m) => m.workspaceId === workspaceId)
@@ -54,4 +65,13 @@ export class WorkspaceService {
     });
     return membership;
   }
+}
+
+// unique_violation, serialization_failure, deadlock_detected
+const CONFLICT_STATES = new Set(['23505', '40001', '40P01']);
+
+function isConflict(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code: unknown = (error.driverError as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && CONFLICT_STATES.has(code);
 }

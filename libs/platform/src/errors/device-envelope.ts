@@ -31,7 +31,10 @@ export function toDeviceEnvelope(
   envelope: ErrorEnvelope,
   fromDomain: boolean,
 ): { status: number; body: DeviceErrorBody } {
-  if (envelope.status >= 500) {
+  // A domain error answering 502 or 503 is a deliberate answer the client acts on
+  // (`bearer_auth_disabled`, `approval_outcome_unknown`, `user_code_exhausted`, ...), not a crash.
+  const deliberate = fromDomain && (envelope.status === 502 || envelope.status === 503);
+  if (envelope.status >= 500 && !deliberate) {
     return { status: envelope.status, body: { error: 'server_error' } };
   }
   if (REQUEST_PROBLEMS.has(envelope.code)) {

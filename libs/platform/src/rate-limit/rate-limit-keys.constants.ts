@@ -11,7 +11,7 @@ export const RATE_LIMIT_KEY_PREFIX = {
   deviceCodeByIp: 'rl:device_code:ip:',
   deviceLookupByIp: 'rl:device_lookup:ip:',
   ssoInitiateByIp: 'rl:sso_initiate:ip:',
-  deviceDecisionBySession: 'rl:device_decision:session:',
+  deviceDecisionByAccount: 'rl:device_decision:account:',
   approveExternalBySubject: 'rl:approve_external:subject:',
   bearerByToken: 'rl:bearer:token:',
   accountByAccount: 'rl:account:account:',
@@ -55,9 +55,12 @@ export const rateLimitKey = {
   deviceLookupMiss: (): string => DEVICE_LOOKUP_MISS_KEY,
   /** `GET …/sso-initiate`, by client IP. */
   ssoInitiate: (ip: string): string => bucket(RATE_LIMIT_KEY_PREFIX.ssoInitiateByIp, ip, 'IP'),
-  /** Approvals and denials together, by console session (the JWT `sid` claim). */
-  deviceDecision: (sessionId: string): string =>
-    bucket(RATE_LIMIT_KEY_PREFIX.deviceDecisionBySession, sessionId, 'session id'),
+  /**
+   * Approvals and denials together, by the deciding account (the JWT `sub` claim). Not by console
+   * session: signing in again would hand out a fresh bucket.
+   */
+  deviceDecision: (accountId: string): string =>
+    bucket(RATE_LIMIT_KEY_PREFIX.deviceDecisionByAccount, accountId, 'account id'),
   /** `approve-external`, by the IdP-asserted subject email (normalised, contract §1.2). */
   approveExternal: (email: string): string =>
     bucket(RATE_LIMIT_KEY_PREFIX.approveExternalBySubject, normalizeEmail(email), 'email'),

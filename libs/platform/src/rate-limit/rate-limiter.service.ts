@@ -23,6 +23,8 @@ export interface RateLimitDecision {
   readonly retryAfterMs: number;
   /** 0 when allowed; otherwise `Retry-After`: whole seconds, rounded up, at least 1. */
   readonly retryAfterSeconds: number;
+  /** The entry an allowed `hit` added; `release` takes it back. */
+  readonly member?: string;
 }
 
 /** The shared client once the script is defined on it; ioredis adds the method at run time. */
@@ -78,6 +80,15 @@ export class RateLimiter {
   }
 
   /**
+   * Takes back one entry an allowed `hit` added (its decision's `member`): for a bucket that
+   * counts attempts up front and forgives the ones that turned out fine.
+   */
+  async release(key: string, member: string): Promise<void> {
+    assertKey(key);
+    await this.redis.zrem(key, member);
+  }
+
+  /**
    * Empties a bucket. Meant for the console sign-in lockout (a successful sign-in forgives earlier
    * failures). The device buckets of §4 are never reset: there, success never clears failures.
    */
@@ -104,6 +115,7 @@ export class RateLimiter {
       remaining: reply.allowed ? Math.max(0, limit - reply.count) : 0,
       retryAfterMs: reply.allowed ? 0 : reply.retryAfterMs,
       retryAfterSeconds: reply.allowed ? 0 : retryAfterSecondsFor(reply.retryAfterMs),
+      ...(reply.member === undefined ? {} : { member: reply.member }),
     };
   }
 

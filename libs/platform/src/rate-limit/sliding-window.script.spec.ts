@@ -14,8 +14,26 @@ describe('parseSlidingWindowReply', () => {
     });
   });
 
+  it('reads the member an allowed call recorded', () => {
+    expect(parseSlidingWindowReply([1, 1, 0, '1700000000000-ab'])).toEqual({
+      allowed: true,
+      count: 1,
+      retryAfterMs: 0,
+      member: '1700000000000-ab',
+    });
+  });
+
   it('refuses any other shape', () => {
-    for (const reply of [null, 'OK', [1, 2], [1, 2, 3, 4], ['1', 2, 3], [1, 2.5, 0]]) {
+    for (const reply of [
+      null,
+      'OK',
+      [1, 2],
+      [1, 2, 3, 4],
+      [0, 2, 3, 'm'],
+      [1, 2, 0, 'm', 5],
+      ['1', 2, 3],
+      [1, 2.5, 0],
+    ]) {
       expect(() => parseSlidingWindowReply(reply)).toThrow('unexpected reply');
     }
   });

@@ -12,7 +12,8 @@
  *   `math.random` is deterministic inside scripts) and push the expiry to 2 × window.
  *
  * Arguments: mode (`hit` | `check` | `record`), limit (ignored by `record`), window in ms, the
- * random member suffix. Reply: `{allowed (1|0), count in window, retry after in ms (0 if allowed)}`.
+ * random member suffix. Reply: `{allowed (1|0), count in window, retry after in ms (0 if allowed)}`,
+ * plus the member written when the call recorded one, so the caller can take it back.
  *
  * The wait is measured to the entry whose expiry brings the count under the limit. While only `hit`
  * writes a bucket the count never passes the limit and that entry is the oldest one, exactly as §4
@@ -38,9 +39,10 @@ end
 if mode == 'check' then
   return {1, count, 0}
 end
-redis.call('ZADD', key, now, string.format('%d-%s', now, ARGV[4]))
+local member = string.format('%d-%s', now, ARGV[4])
+redis.call('ZADD', key, now, member)
 redis.call('PEXPIRE', key, window * 2)
-return {1, count + 1, 0}
+return {1, count + 1, 0, member}
 `;
 
 /** The name the script is registered under with ioredis `defineCommand` on the shared client. */
@@ -52,17 +54,25 @@ export interface SlidingWindowReply {
   readonly allowed: boolean;
   readonly count: number;
   readonly retryAfterMs: number;
+  /** The entry this call added, when it added one. */
+  readonly member?: string;
 }
 
 /** Reads the script's reply, refusing anything else: a wrong shape means a wrong script ran. */
 export function parseSlidingWindowReply(reply: unknown): SlidingWindowReply {
   if (
     !Array.isArray(reply) ||
-    reply.length !== 3 ||
-    !reply.every((item): item is number => Number.isInteger(item))
+    (reply.length !== 3 && reply.length !== 4) ||
+    !reply.slice(0, 3).every((item): item is number => Number.isInteger(item)) ||
+    (reply.length === 4 && (typeof reply[3] !== 'string' || reply[0] !== 1))
   ) {
     throw new Error('the rate-limit script answered an unexpected reply');
   }
-  const [allowed, count, retryAfterMs] = reply as [number, number, number];
-  return { allowed: allowed === 1, count, retryAfterMs };
+  const [allowed, count, retryAfterMs, member] = reply as [number, number, number, string?];
+  return {
+    allowed: allowed === 1,
+    count,
+    retryAfterMs,
+    ...(member === undefined ? {} : { member }),
+  };
 }

@@ -102,7 +102,7 @@ describe('TokenIssuer (real Postgres and Redis)', () => {
       const aged = await harness.row(first.tokenId);
       await harness.redis.set(TOKEN_KEYS.bearer(first.tokenHash), '{"cached":true}', 'EX', 60);
 
-      const second = await issuer.issue(request, { ip: '203.0.113.7', requestId: 'req-rotate' });
+      const second = await issuer.issue(request);
 
       expect(second.tokenId).toBe(first.tokenId);
       expect(second.tokenHash).not.toBe(first.tokenHash);
@@ -118,8 +118,11 @@ describe('TokenIssuer (real Postgres and Redis)', () => {
       expect(rows[0]).toMatchObject({ token_hash: second.tokenHash, last_used_at: null });
       expect(rows[0].created_at.getTime()).toBeGreaterThan(aged?.created_at.getTime() ?? 0);
       expect(rows[0].expires_at.getTime()).toBe(second.expiresAt.getTime());
-      expect(await harness.redis.exists(TOKEN_KEYS.bearer(first.tokenHash))).toBe(0);
+      expect(await harness.redis.get(TOKEN_KEYS.bearer(first.tokenHash))).toBe('invalid');
 
+      // Recorded only once the caller says the rotation stuck.
+      expect(harness.audit.about('oauth.token_rotated', second.tokenId)).toEqual([]);
+      await issuer.recordRotation(second, { ip: '203.0.113.7', requestId: 'req-rotate' });
       const [rotated] = harness.audit.about('oauth.token_rotated', second.tokenId);
       expect(rotated).toMatchObject({
         subjectType: 'account',
@@ -272,13 +275,13 @@ describe('TokenIssuer (real Postgres and Redis)', () => {
     it('undoes the rotation and fails when the replaced token cannot be evicted', async () => {
       const request = await accountRequest();
       const first = await issuer.issue(request);
-      const del = jest
-        .spyOn(harness.redis, 'del')
+      const set = jest
+        .spyOn(harness.redis, 'set')
         .mockRejectedValueOnce(new Error('redis unavailable'));
 
       await expect(issuer.issue(request)).rejects.toBeInstanceOf(TokenMintingError);
 
-      del.mockRestore();
+      set.mockRestore();
       const [row] = await harness.rowsOf(request.subjectEmail);
       expect(row).toMatchObject({ id: first.tokenId, token_hash: first.tokenHash });
       expect(harness.audit.about('oauth.token_rotated', first.tokenId)).toEqual([]);
@@ -291,6 +294,7 @@ describe('TokenIssuer (real Postgres and Redis)', () => {
       try {
         const second = await issuer.issue(request);
         expect(second.rotated).toBe(true);
+        await expect(issuer.recordRotation(second)).resolves.toBeUndefined();
       } finally {
         harness.audit.failing = false;
       }
@@ -298,14 +302,14 @@ describe('TokenIssuer (real Postgres and Redis)', () => {
   });
 
   describe('compensate', () => {
-    it('deletes an inserted row and its cache entry', async () => {
+    it('deletes an inserted row and marks its cache entry dead', async () => {
       const issued = await issuer.issue(await accountRequest());
-      await harness.redis.set(TOKEN_KEYS.bearer(issued.tokenHash), 'invalid', 'EX', 10);
+      await harness.redis.set(TOKEN_KEYS.bearer(issued.tokenHash), '{"cached":true}', 'EX', 10);
 
       await issuer.compensate(issued);
 
       expect(await harness.row(issued.tokenId)).toBeUndefined();
-      expect(await harness.redis.exists(TOKEN_KEYS.bearer(issued.tokenHash))).toBe(0);
+      expect(await harness.redis.get(TOKEN_KEYS.bearer(issued.tokenHash))).toBe('invalid');
     });
 
     it('puts back the pre-image of a rotated row', async () => {

@@ -5,13 +5,13 @@ import {
   enforceMintPolicy,
   generateToken,
   generateUuidV7,
+  hashToken,
   normalizeEmail,
   TOKEN_KINDS,
   type TokenPrefix,
 } from '@dify/domain';
-import { recordQuietly, REDIS, type RequestContext } from '@dify/platform';
-import type Redis from 'ioredis';
-import { TOKEN_KEYS } from '../token-keys.constants';
+import { recordQuietly, type RequestContext } from '@dify/platform';
+import { BearerCacheStore } from '../resolution/bearer-cache.store';
 import { TOKEN_MINTING_ERROR_CODES, TokenMintingError } from '../token-minting.errors';
 import type { TokenMintingSettings } from '../token-minting.env';
 import { TOKEN_MINTING_SETTINGS } from '../token-minting.tokens';
@@ -36,6 +36,16 @@ export interface PreviousToken {
   readonly lastUsedAt: Date | null;
 }
 
+/** The device identity a token was minted for, as stored. */
+export interface IssuedIdentity {
+  readonly subjectType: string;
+  readonly subjectEmail: string;
+  readonly subjectIssuer: string;
+  readonly accountId: string | null;
+  readonly clientId: string;
+  readonly deviceLabel: string;
+}
+
 /** A minted token. `token` is the only copy of the plaintext: hand it to the client once. */
 export interface IssuedToken {
   readonly token: string;
@@ -44,6 +54,7 @@ export interface IssuedToken {
   readonly expiresAt: Date;
   readonly rotated: boolean;
   readonly previous: PreviousToken | null;
+  readonly identity: IssuedIdentity;
 }
 
 const DAY_MS = 86_400_000;
@@ -59,7 +70,7 @@ export class TokenIssuer {
 
   constructor(
     private readonly tokens: OAuthAccessTokenRepository,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly cache: BearerCacheStore,
     private readonly audit: AuditSink,
     @Inject(TOKEN_MINTING_SETTINGS) private readonly settings: TokenMintingSettings,
   ) {}
@@ -69,8 +80,11 @@ export class TokenIssuer {
    * `MintPolicyViolation` before anything is written when the request breaks the prefix rules,
    * and `TokenMintingError` (after undoing the rotation) when the replaced token could not be
    * evicted from the bearer cache.
+   *
+   * A rotation is not audited here: the caller may still undo it (`compensate`) when handing the
+   * token out fails, so it calls `recordRotation` once the issue has stuck.
    */
-  async issue(request: MintRequest, context?: RequestContext): Promise<IssuedToken> {
+  async issue(request: MintRequest): Promise<IssuedToken> {
     const kind = kindOf(request.prefix);
     // Subject type and scopes follow from the prefix; the policy still checks them so that a
     // prefix outside the type (from an untyped caller) is refused with the same error.
@@ -115,11 +129,21 @@ export class TokenIssuer {
       expiresAt,
       rotated: outcome.previous !== null,
       previous: outcome.previous,
+      identity: {
+        subjectType: permit.subjectType,
+        subjectEmail,
+        subjectIssuer: permit.subjectIssuer,
+        accountId: permit.accountId ?? null,
+        clientId: request.clientId,
+        deviceLabel: request.deviceLabel,
+      },
     };
     if (!issued.previous) return issued;
 
     try {
-      await this.redis.del(TOKEN_KEYS.bearer(issued.previous.tokenHash));
+      // A tombstone, so a resolution of the replaced token that is still in flight cannot cache
+      // it as valid after this point.
+      await this.cache.tombstone(issued.previous.tokenHash);
     } catch (error) {
       // A replaced token must never stay cached as valid: undo the rotation so the old token and
       // its cache entry agree again, and fail the approval.
@@ -139,26 +163,45 @@ export class TokenIssuer {
       );
     }
 
+    return issued;
+  }
+
+  /**
+   * Whether `token` is still the live token of row `tokenId`: false once a later issue rotated the
+   * row to another token, or the row was revoked or hard-expired. Asked before a token that was
+   * minted earlier is handed out, so nobody receives a token that is already dead.
+   */
+  async isCurrent(token: string, tokenId: string): Promise<boolean> {
+    const row = await this.tokens.findLiveByHash(hashToken(token));
+    return row !== null && row.id === tokenId;
+  }
+
+  /**
+   * `oauth.token_rotated`, for an issue that replaced a live row and has stuck (the caller handed
+   * the token out). Nothing for a fresh row. Never throws: the audit must not fail the caller.
+   */
+  async recordRotation(issued: IssuedToken, context?: RequestContext): Promise<void> {
+    if (!issued.previous) return;
+    const { identity } = issued;
     await recordQuietly(this.audit, {
       event: 'oauth.token_rotated',
-      subjectType: permit.subjectType,
-      subjectEmail,
-      subjectIssuer: permit.subjectIssuer,
-      ...(permit.accountId ? { accountId: permit.accountId } : {}),
+      subjectType: identity.subjectType,
+      subjectEmail: identity.subjectEmail,
+      subjectIssuer: identity.subjectIssuer,
+      ...(identity.accountId ? { accountId: identity.accountId } : {}),
       ...(context ? { ip: context.ip, requestId: context.requestId } : {}),
       payload: {
         token_id: issued.tokenId,
-        subject_type: permit.subjectType,
-        subject_email: subjectEmail,
-        subject_issuer: permit.subjectIssuer,
-        account_id: permit.accountId,
-        client_id: request.clientId,
-        device_label: request.deviceLabel,
+        subject_type: identity.subjectType,
+        subject_email: identity.subjectEmail,
+        subject_issuer: identity.subjectIssuer,
+        account_id: identity.accountId,
+        client_id: identity.clientId,
+        device_label: identity.deviceLabel,
         previous_expires_at: issued.previous.expiresAt.toISOString(),
-        expires_at: expiresAt.toISOString(),
+        expires_at: issued.expiresAt.toISOString(),
       },
     });
-    return issued;
   }
 
   /**
@@ -167,8 +210,9 @@ export class TokenIssuer {
    * It never throws: it runs on a path that is already failing, and the original error matters.
    */
   async compensate(issued: IssuedToken): Promise<void> {
+    let undone = false;
     try {
-      const undone = issued.previous
+      undone = issued.previous
         ? await this.tokens.restorePrevious(issued.tokenId, issued.tokenHash, issued.previous)
         : await this.tokens.deleteIssued(issued.tokenId, issued.tokenHash);
       if (!undone) {
@@ -186,11 +230,13 @@ export class TokenIssuer {
     try {
       // Best effort: nothing should have cached the new token yet, but a client that raced the
       // failure may have presented it.
-      await this.redis.del(TOKEN_KEYS.bearer(issued.tokenHash));
+      await this.cache.tombstone(issued.tokenHash);
+      // The restored token works again at once, not once its rotation's tombstone expires.
+      if (undone && issued.previous) await this.cache.forget(issued.previous.tokenHash);
     } catch (error) {
       this.logger.warn(
         { err: error, token_id: issued.tokenId },
-        'could not delete the compensated token from the bearer cache',
+        'could not update the bearer cache after a compensation',
       );
     }
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type LiveTokenLookup, OAuthAccessTokenRepository } from '@dify/db';
 import {
   AuditSink,
@@ -10,10 +10,10 @@ import {
   tokenPrefixOf,
   type TokenPrefix,
 } from '@dify/domain';
-import { REDIS, recordQuietly } from '@dify/platform';
-import type Redis from 'ioredis';
-import { BEARER_CACHE_INVALID, TOKEN_KEYS } from '../token-keys.constants';
+import { recordQuietly } from '@dify/platform';
+import { BEARER_CACHE_INVALID } from '../token-keys.constants';
 import { decodeBearerEntry, encodeBearerEntry } from './bearer-cache.codec';
+import { BearerCacheStore, MAX_RESOLUTION_AGE_MS } from './bearer-cache.store';
 import type { ResolvedBearer } from './resolved-bearer';
 
 /** Logged when storage holds what the minting code never writes; an alert keys on it. */
@@ -32,7 +32,7 @@ export class BearerResolver {
 
   constructor(
     private readonly tokens: OAuthAccessTokenRepository,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly cache: BearerCacheStore,
     private readonly audit: AuditSink,
   ) {}
 
@@ -43,16 +43,17 @@ export class BearerResolver {
     // it here keeps junk from costing a cache write and a query.
     if (!isTokenShaped(token)) return null;
     const tokenHash = hashToken(token);
-    const key = TOKEN_KEYS.bearer(tokenHash);
+    const readAt = Date.now();
 
-    const cached = await this.redis.get(key);
+    const cached = await this.cache.read(tokenHash);
     if (cached === BEARER_CACHE_INVALID) return null;
     if (cached !== null) {
       const entry = decodeBearerEntry(cached, prefix, tokenHash);
       if (entry) {
         if (entry.expiresAt.getTime() > now.getTime()) return entry;
-        // Expired while cached: reject without SQL; the next miss hard-expires the row.
-        await this.redis.del(key);
+        // Expired while cached: reject without SQL; the next miss hard-expires the row. Only this
+        // very entry goes: a tombstone written since the read must stay.
+        await this.cache.drop(tokenHash, cached);
         return null;
       }
       // A malformed entry is a miss; the write below replaces it.
@@ -60,12 +61,22 @@ export class BearerResolver {
 
     const row = await this.tokens.findLiveByHash(tokenHash);
     if (!row) {
-      await this.remember(key, BEARER_CACHE_INVALID, DEVICE_FLOW.bearerCacheNegativeSeconds);
+      await this.remember(
+        tokenHash,
+        readAt,
+        BEARER_CACHE_INVALID,
+        DEVICE_FLOW.bearerCacheNegativeSeconds,
+      );
       return null;
     }
     if (row.expiresAt.getTime() <= now.getTime()) {
       await this.hardExpire(row, tokenHash);
-      await this.remember(key, BEARER_CACHE_INVALID, DEVICE_FLOW.bearerCacheNegativeSeconds);
+      await this.remember(
+        tokenHash,
+        readAt,
+        BEARER_CACHE_INVALID,
+        DEVICE_FLOW.bearerCacheNegativeSeconds,
+      );
       return null;
     }
     if (!this.bindingHolds(row, prefix)) return null;
@@ -84,7 +95,12 @@ export class BearerResolver {
       tokenType: kind.tokenType,
       expiresAt: row.expiresAt,
     };
-    await this.remember(key, encodeBearerEntry(resolved), DEVICE_FLOW.bearerCachePositiveSeconds);
+    await this.remember(
+      tokenHash,
+      readAt,
+      encodeBearerEntry(resolved),
+      DEVICE_FLOW.bearerCachePositiveSeconds,
+    );
     return resolved;
   }
 
@@ -128,12 +144,20 @@ export class BearerResolver {
   }
 
   /**
-   * Writes a cache entry. The answer was decided by SQL and stays right without the entry, so a
-   * failed write costs only a later query and is not worth failing the request.
+   * Writes a cache entry, unless a revocation or rotation marked the token dead since it was
+   * looked up (the store refuses to write over that mark), or this resolution is so old that the
+   * mark may have expired already. The answer was decided by SQL and stays right without the
+   * entry, so a skipped or failed write costs only a later query and never fails the request.
    */
-  private async remember(key: string, value: string, ttlSeconds: number): Promise<void> {
+  private async remember(
+    tokenHash: string,
+    readAt: number,
+    value: string,
+    ttlSeconds: number,
+  ): Promise<void> {
+    if (Date.now() - readAt >= MAX_RESOLUTION_AGE_MS) return;
     try {
-      await this.redis.set(key, value, 'EX', ttlSeconds);
+      await this.cache.put(tokenHash, value, ttlSeconds);
     } catch (error) {
       this.logger.warn({ err: error }, 'bearer cache write failed');
     }

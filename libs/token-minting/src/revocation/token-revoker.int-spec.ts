@@ -63,7 +63,8 @@ describe('TokenRevoker (real Postgres and Redis)', () => {
 
       expect(await harness.row(issued.tokenId)).toMatchObject({ token_hash: null });
       expect((await harness.row(issued.tokenId))?.revoked_at).toBeInstanceOf(Date);
-      expect(await harness.redis.exists(TOKEN_KEYS.bearer(issued.tokenHash))).toBe(0);
+      // Marked dead rather than deleted, so no resolution in flight can cache it as valid again.
+      expect(await harness.redis.get(TOKEN_KEYS.bearer(issued.tokenHash))).toBe('invalid');
       expect(harness.audit.about('oauth.token_revoked', issued.tokenId)).toEqual([
         {
           event: 'oauth.token_revoked',
@@ -124,7 +125,8 @@ describe('TokenRevoker (real Postgres and Redis)', () => {
       ).resolves.toBe('revoked');
 
       expect(await harness.row(issued.tokenId)).toMatchObject({ token_hash: null });
-      expect(await harness.redis.exists(TOKEN_KEYS.bearer(issued.tokenHash))).toBe(0);
+      // Marked dead rather than deleted, so no resolution in flight can cache it as valid again.
+      expect(await harness.redis.get(TOKEN_KEYS.bearer(issued.tokenHash))).toBe('invalid');
       expect(harness.audit.about('oauth.token_revoked', issued.tokenId)).toEqual([
         expect.objectContaining({
           payload: {

@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type LockedToken, OAuthAccessTokenRepository } from '@dify/db';
 import { AuditSink, hashToken, isUuid, tokenPrefixOf } from '@dify/domain';
-import { recordQuietly, REDIS, type RequestContext } from '@dify/platform';
-import type Redis from 'ioredis';
+import { recordQuietly, type RequestContext } from '@dify/platform';
 import { DataSource } from 'typeorm';
-import { TOKEN_KEYS } from '../token-keys.constants';
+import { BearerCacheStore } from '../resolution/bearer-cache.store';
 
 /** How a revocation was asked for; the `via` field of `oauth.token_revoked` (wire-stable). */
 export type RevocationVia = 'self' | 'session' | 'revocation_endpoint';
@@ -20,7 +19,7 @@ interface Revoked {
 
 /**
  * Revocation (contract §8.6): in one transaction lock the row, remember its hash, clear it and set
- * `revoked_at`; after the commit drop the bearer cache entry and record `oauth.token_revoked`.
+ * `revoked_at`; after the commit mark the bearer cache entry dead and record `oauth.token_revoked`.
  * A row that is already dead makes no Redis call and records nothing.
  */
 @Injectable()
@@ -30,7 +29,7 @@ export class TokenRevoker {
   constructor(
     private readonly dataSource: DataSource,
     private readonly tokens: OAuthAccessTokenRepository,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly cache: BearerCacheStore,
     private readonly audit: AuditSink,
   ) {}
 
@@ -93,7 +92,9 @@ export class TokenRevoker {
     context: RequestContext | undefined,
   ): Promise<void> {
     try {
-      await this.redis.del(TOKEN_KEYS.bearer(tokenHash));
+      // A tombstone rather than a delete: a resolution that looked the row up before the commit
+      // must not be able to cache the token as valid again afterwards.
+      await this.cache.tombstone(tokenHash);
     } catch (error) {
       // The revocation has committed and a retry would find no live row, so failing the call
       // would only mislead the client into thinking the token still works. A cached positive
