@@ -24,6 +24,41 @@ function toFieldErrors(
   });
 }
 
+// Postgres refuses U+0000 in text and jsonb, so a string carrying it would fail at the first write.
+const NUL = '\u0000';
+const CHECKED_PARTS = new Set<string>(['body', 'query', 'param']);
+
+/**
+ * Every string (and key) of the value that holds a NUL character, located from its request part.
+ * Iterative, so a deep value cannot overflow the stack here.
+ */
+function nulCharacterErrors(value: unknown, part: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const pending: { node: unknown; loc: (string | number)[] }[] = [{ node: value, loc: [part] }];
+  while (pending.length > 0) {
+    const { node, loc } = pending.pop() as { node: unknown; loc: (string | number)[] };
+    if (typeof node === 'string') {
+      if (node.includes(NUL)) {
+        errors.push({ type: 'nul_character', loc, msg: 'must not contain NUL characters' });
+      }
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    for (const [key, child] of Object.entries(node)) {
+      const childLoc = [...loc, Array.isArray(node) ? Number(key) : key];
+      if (key.includes(NUL)) {
+        errors.push({
+          type: 'nul_character',
+          loc: childLoc,
+          msg: 'must not contain NUL characters',
+        });
+      }
+      pending.push({ node: child, loc: childLoc });
+    }
+  }
+  return errors.reverse();
+}
+
 class FieldValidationFailed extends Error {
   constructor(readonly errors: readonly ValidationError[]) {
     super('validation failed');
@@ -33,7 +68,9 @@ class FieldValidationFailed extends Error {
 /**
  * The one validation pipe of every HTTP app: unknown fields are refused, payloads are
  * transformed into their DTO classes, and failures answer 400 `invalid_param` with every field
- * error at once, each located from the request part it came from (body, query, param).
+ * error at once, each located from the request part it came from (body, query, param). A NUL
+ * character anywhere in a body, query or path parameter is refused first, whatever the handler
+ * declares, so no such string can reach the database.
  */
 export class RequestValidationPipe extends ValidationPipe {
   constructor() {
@@ -48,6 +85,17 @@ export class RequestValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (CHECKED_PARTS.has(metadata.type)) {
+      const nulErrors = nulCharacterErrors(value, metadata.type);
+      if (nulErrors.length > 0) {
+        throw new ApiError(
+          400,
+          PLATFORM_ERROR_CODES.invalidParam,
+          'Request validation failed',
+          nulErrors,
+        );
+      }
+    }
     try {
       return await super.transform(value, metadata);
     } catch (error) {
