@@ -38,7 +38,7 @@ const ROUTES: FuzzRoute[] = [
     service: 'api',
     method: 'POST',
     path: '/console/api/register',
-    body: { email: 'new@example.com', name: 'New', password: '{{password}}' },
+    body: { email: '{{new_email}}', name: 'New', password: '{{password}}' },
   },
   {
     service: 'api',

@@ -45,6 +45,7 @@ export const PLACEHOLDERS = [
   'email',
   'workspace_id',
   'session_id',
+  'new_email',
 ] as const;
 
 /** Percent-encodes the UTF-8 bytes; unlike encodeURIComponent it takes lone surrogates too. */
@@ -144,7 +145,22 @@ const fieldChoice = fc.oneof(
   { weight: 4, arbitrary: fc.constant('keep') },
   { weight: 2, arbitrary: fc.constant('replace') },
   { weight: 1, arbitrary: fc.constant('drop') },
+  { weight: 1, arbitrary: fc.constant('poison') },
 );
+
+/** Characters that a valid value may carry one of and still look valid to a lax check. */
+const poison = fc.tuple(
+  fc.constantFrom('\u0000', '\ud800', '\u202e', '\u0007', '%00', '\\'),
+  fc.constantFrom('start', 'middle', 'end'),
+);
+
+function poisoned(value: unknown, [char, where]: [string, string]): unknown {
+  if (typeof value !== 'string') return value;
+  if (where === 'start') return `${char}${value}`;
+  if (where === 'end') return `${value}${char}`;
+  const middle = Math.floor(value.length / 2);
+  return `${value.slice(0, middle)}${char}${value.slice(middle)}`;
+}
 
 /** The route's valid body with fields kept, replaced, dropped, or joined by unknown ones. */
 function mutatedJson(template: Readonly<Record<string, unknown>>): fc.Arbitrary<string> {
@@ -156,6 +172,7 @@ function mutatedJson(template: Readonly<Record<string, unknown>>): fc.Arbitrary<
         maxLength: fields.length,
       }),
       fc.array(hostileValue, { minLength: fields.length, maxLength: fields.length }),
+      fc.array(poison, { minLength: fields.length, maxLength: fields.length }),
       fc.dictionary(
         fc.oneof(plainHostileString, fc.constantFrom('__proto__', 'constructor')),
         hostileValue,
@@ -164,11 +181,12 @@ function mutatedJson(template: Readonly<Record<string, unknown>>): fc.Arbitrary<
         },
       ),
     )
-    .map(([choices, values, extra]) => {
+    .map(([choices, values, poisons, extra]) => {
       const body: Record<string, unknown> = {};
       fields.forEach((field, i) => {
         if (choices[i] === 'keep') body[field] = template[field];
         else if (choices[i] === 'replace') body[field] = values[i];
+        else if (choices[i] === 'poison') body[field] = poisoned(template[field], poisons[i]);
       });
       // Keys like __proto__ must be own keys of the text, not a prototype change of the object.
       const text = JSON.stringify(body);
@@ -207,9 +225,9 @@ function bodyFor(route: FuzzRoute): fc.Arbitrary<string | Uint8Array | undefined
     { weight: 2, arbitrary: formEncoded(template) },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)) },
     {
-      weight: 1,
+      weight: 2,
       arbitrary: fc
-        .integer({ min: 20, max: 6_000 })
+        .oneof(fc.integer({ min: 20, max: 200 }), fc.integer({ min: 2_000, max: 8_000 }))
         .map((depth) => `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`),
     },
     { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
