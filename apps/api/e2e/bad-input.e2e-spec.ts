@@ -70,7 +70,7 @@ describe('bad input (api and auth processes)', () => {
     }
   }
 
-  it('refuses a NUL character in a string field with 400 invalid_param', async () => {
+  it('refuses a NUL character or a lone surrogate in a string field with 400 invalid_param', async () => {
     for (const path of ['/console/api/setup', '/console/api/register']) {
       const answer = await send('POST', path, JSON.stringify({ ...owner, name: 'Own\u0000er' }));
       expect(answer.status).toBe(400);
@@ -89,6 +89,18 @@ describe('bad input (api and auth processes)', () => {
       const answer = await send('POST', '/console/api/setup', JSON.stringify(body));
       expect(answer.status).toBe(400);
       expect(await answer.json()).toMatchObject({ code: 'invalid_param' });
+    }
+    // Half a surrogate pair made the email validator throw; it is refused like a NUL.
+    for (const [path, body] of [
+      ['/console/api/setup', `{"email":"owner@example.com\\ud800","name":"Owner","password":[]}`],
+      ['/console/api/login', `{"email":"\\udfffowner@example.com","password":"x"}`],
+    ]) {
+      const answer = await send('POST', path, body);
+      expect({ path, status: answer.status }).toEqual({ path, status: 400 });
+      expect(await answer.json()).toMatchObject({
+        code: 'invalid_param',
+        details: [expect.objectContaining({ type: 'invalid_unicode', loc: ['body', 'email'] })],
+      });
     }
     const { rows } = await db.query<{ count: string }>('SELECT count(*) FROM accounts');
     expect(rows[0].count).toBe('0');

@@ -26,33 +26,40 @@ function toFieldErrors(
 
 // Postgres refuses U+0000 in text and jsonb, so a string carrying it would fail at the first write.
 const NUL = '\u0000';
+// Half a surrogate pair is no character at all: it cannot be encoded as UTF-8, and validators
+// that URI-encode their input (isEmail does) throw on it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const CHECKED_PARTS = new Set<string>(['body', 'query', 'param']);
 
+function characterProblem(text: string, loc: (string | number)[]): FieldError | undefined {
+  if (text.includes(NUL)) {
+    return { type: 'nul_character', loc, msg: 'must not contain NUL characters' };
+  }
+  if (LONE_SURROGATE.test(text)) {
+    return { type: 'invalid_unicode', loc, msg: 'must be well-formed Unicode' };
+  }
+  return undefined;
+}
+
 /**
- * Every string (and key) of the value that holds a NUL character, located from its request part.
- * Iterative, so a deep value cannot overflow the stack here.
+ * Every string (and key) of the value holding a character no field may carry, located from its
+ * request part. Iterative, so a deep value cannot overflow the stack here.
  */
-function nulCharacterErrors(value: unknown, part: string): FieldError[] {
+function characterErrors(value: unknown, part: string): FieldError[] {
   const errors: FieldError[] = [];
   const pending: { node: unknown; loc: (string | number)[] }[] = [{ node: value, loc: [part] }];
   while (pending.length > 0) {
     const { node, loc } = pending.pop() as { node: unknown; loc: (string | number)[] };
     if (typeof node === 'string') {
-      if (node.includes(NUL)) {
-        errors.push({ type: 'nul_character', loc, msg: 'must not contain NUL characters' });
-      }
+      const problem = characterProblem(node, loc);
+      if (problem) errors.push(problem);
       continue;
     }
     if (typeof node !== 'object' || node === null) continue;
     for (const [key, child] of Object.entries(node)) {
       const childLoc = [...loc, Array.isArray(node) ? Number(key) : key];
-      if (key.includes(NUL)) {
-        errors.push({
-          type: 'nul_character',
-          loc: childLoc,
-          msg: 'must not contain NUL characters',
-        });
-      }
+      const problem = characterProblem(key, childLoc);
+      if (problem) errors.push(problem);
       pending.push({ node: child, loc: childLoc });
     }
   }
@@ -69,8 +76,8 @@ class FieldValidationFailed extends Error {
  * The one validation pipe of every HTTP app: unknown fields are refused, payloads are
  * transformed into their DTO classes, and failures answer 400 `invalid_param` with every field
  * error at once, each located from the request part it came from (body, query, param). A NUL
- * character anywhere in a body, query or path parameter is refused first, whatever the handler
- * declares, so no such string can reach the database.
+ * character or a lone surrogate anywhere in a body, query or path parameter is refused first,
+ * whatever the handler declares, so no such string reaches a validator or the database.
  */
 export class RequestValidationPipe extends ValidationPipe {
   constructor() {
@@ -86,13 +93,13 @@ export class RequestValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (CHECKED_PARTS.has(metadata.type)) {
-      const nulErrors = nulCharacterErrors(value, metadata.type);
-      if (nulErrors.length > 0) {
+      const characterProblems = characterErrors(value, metadata.type);
+      if (characterProblems.length > 0) {
         throw new ApiError(
           400,
           PLATFORM_ERROR_CODES.invalidParam,
           'Request validation failed',
-          nulErrors,
+          characterProblems,
         );
       }
     }
