@@ -30,6 +30,10 @@ export interface HostileRequest {
   readonly path: string;
   readonly headers: readonly (readonly [string, string])[];
   readonly body: string | Uint8Array | undefined;
+  /** How the body is framed: a length, chunks, or chunks after a smuggling-style length too. */
+  readonly framing: 'length' | 'chunked' | 'both';
+  /** Headers sent twice, with a second, different value. */
+  readonly repeated: readonly (readonly [string, string])[];
 }
 
 const PLACEHOLDER = /\{\{([a-z_]+)\}\}/g;
@@ -499,8 +503,17 @@ export function hostileRequest(
         fc.constantFrom<HostileRequest['form']>('asterisk', 'authority'),
       ),
       fc.constantFrom('{{self}}', 'evil.example', 'evil.example:1', '[::1]', ''),
+      fc.oneof(
+        { weight: 8, arbitrary: fc.constant<HostileRequest['framing']>('length') },
+        fc.constantFrom<HostileRequest['framing']>('chunked', 'both'),
+      ),
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constant<[string, string][]>([]) },
+        extraHeaders,
+        contentType.map((type): [string, string][] => [['content-type', type]]),
+      ),
     )
-    .map(([target, type, withType, headers, form, absoluteHost]) => ({
+    .map(([target, type, withType, headers, form, absoluteHost, framing, repeated]) => ({
       service: target.service,
       method: target.method,
       form,
@@ -508,6 +521,8 @@ export function hostileRequest(
       path: target.path,
       headers: withType ? [['content-type', type] as const, ...headers] : headers,
       body: target.body,
+      framing,
+      repeated,
     }));
 }
 
@@ -542,14 +557,31 @@ export function toRawRequest(
   const headers: [string, string][] = [
     ['host', host],
     ['connection', 'close'],
-    ...request.headers.map(([name, value]) => [name, fill(value)] as [string, string]),
+    ...[...request.headers, ...request.repeated].map(
+      ([name, value]) => [name, fill(value)] as [string, string],
+    ),
   ];
-  if (body !== undefined) headers.push(['content-length', String(body.length)]);
+  let framed = body;
+  if (body !== undefined && request.framing === 'length') {
+    headers.push(['content-length', String(body.length)]);
+  } else if (body !== undefined) {
+    // One chunk per 1 KiB, then the last chunk: a well-formed chunked body of the same bytes.
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < body.length; at += 1024) {
+      const chunk = body.subarray(at, at + 1024);
+      chunks.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n'));
+    }
+    chunks.push(Buffer.from('0\r\n\r\n'));
+    framed = Buffer.concat(chunks);
+    headers.push(['transfer-encoding', 'chunked']);
+    // Both at once is how requests are smuggled past a proxy; servers must refuse it.
+    if (request.framing === 'both') headers.push(['content-length', String(body.length)]);
+  }
   return {
     method: request.method,
     // The request line carries no spaces or line breaks: anything else would change the framing.
     target: target.replace(/[\s]/g, '%20'),
     headers: headers.map(([name, value]) => [name, value.replace(/[\r\n]/g, ' ')] as const),
-    body,
+    body: framed,
   };
 }
