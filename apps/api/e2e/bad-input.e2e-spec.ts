@@ -250,13 +250,17 @@ describe('bad input (api and auth processes)', () => {
         { waitUntilReady: false },
       );
       // A service that boots anyway is stopped at once rather than left to time the test out.
-      const booted = await Promise.race([
-        service.exited.then(() => false),
-        service.waitUntilReady().then(
-          () => true,
-          () => false,
-        ),
-      ]);
+      let exited = false;
+      void service.exited.then(() => (exited = true));
+      const outcome = await waitFor(
+        async () => {
+          if (exited) return 'exited';
+          const ready = await fetch(`${service.baseUrl}/health/ready`).catch(() => undefined);
+          return ready?.status === 200 ? 'ready' : undefined;
+        },
+        { timeoutMs: 20_000, description: `${name} to exit or become ready` },
+      );
+      const booted = outcome === 'ready';
       if (booted) await service.stop();
       const status = await service.exited;
       expect({ name, variable, booted, code: status.code }).toEqual({
