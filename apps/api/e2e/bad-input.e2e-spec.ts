@@ -102,6 +102,17 @@ describe('bad input (api and auth processes)', () => {
         details: [expect.objectContaining({ type: 'invalid_unicode', loc: ['body', 'email'] })],
       });
     }
+    // The device endpoints read their own dialect: a user code keeps only its alphabet.
+    const lookup = await send(
+      'GET',
+      '/openapi/v1/oauth/device/lookup?user_code=ABCD%00EFGH',
+      undefined,
+      {
+        'x-forwarded-for': clientIp(),
+      },
+    );
+    expect(lookup.status).toBe(200);
+    expect(await lookup.json()).toMatchObject({ valid: false });
     const { rows } = await db.query<{ count: string }>('SELECT count(*) FROM accounts');
     expect(rows[0].count).toBe('0');
     await expectAlive();

@@ -76,8 +76,8 @@ class FieldValidationFailed extends Error {
  * The one validation pipe of every HTTP app: unknown fields are refused, payloads are
  * transformed into their DTO classes, and failures answer 400 `invalid_param` with every field
  * error at once, each located from the request part it came from (body, query, param). A NUL
- * character or a lone surrogate anywhere in a body, query or path parameter is refused first,
- * whatever the handler declares, so no such string reaches a validator or the database.
+ * character or a lone surrogate anywhere in a typed body, query or path parameter is refused
+ * first, unknown fields included, so no such string reaches a validator or the database.
  */
 export class RequestValidationPipe extends ValidationPipe {
   constructor() {
@@ -92,7 +92,10 @@ export class RequestValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (CHECKED_PARTS.has(metadata.type)) {
+    // An untyped input (`unknown`, a plain record) is read by its handler in its own dialect: the
+    // device endpoints drop every character outside the user-code alphabet, as their protocol
+    // says, and refuse labels with control characters. The rule covers inputs bound to fields.
+    if (CHECKED_PARTS.has(metadata.type) && metadata.metatype !== Object) {
       const characterProblems = characterErrors(value, metadata.type);
       if (characterProblems.length > 0) {
         throw new ApiError(
