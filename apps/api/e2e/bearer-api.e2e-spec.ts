@@ -729,7 +729,7 @@ describe('bearer API (api process)', () => {
       );
     });
 
-    it('serves a valid licence, and offers SSO once an issuer is configured', async () => {
+    it('serves a valid licence, and offers no SSO while its routes are not served', async () => {
       const { token } = await mint(alice);
       await withApi(
         {
@@ -742,7 +742,7 @@ describe('bearer API (api process)', () => {
           expect(await features(gateway)).toEqual({
             edition: 'enterprise',
             license: { status: 'active' },
-            device_flow: { sso_available: true },
+            device_flow: { sso_available: false },
           });
         },
       );

@@ -16,6 +16,7 @@ export * from './health/health-indicator';
 export * from './health/health.module';
 export * from './health/health.service';
 export * from './health/ops-server';
+export * from './http/body-depth';
 export * from './http/client-version-gate';
 export * from './http/graceful-shutdown';
 export * from './http/http-app.factory';

@@ -8,3 +8,6 @@ export * from './test-queues';
 export * from './readme-env';
 export * from './cookie-jar';
 export * from './console-session';
+export * from './fuzz/hostile-request';
+export * from './fuzz/raw-http';
+export * from './fuzz/secret-scan';

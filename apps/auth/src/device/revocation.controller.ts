@@ -1,10 +1,25 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import { ApiError, ReqContext, type RequestContext } from '@dify/platform';
+import { isTokenShaped } from '@dify/domain';
+import {
+  ApiError,
+  RATE_LIMIT_WINDOW_SECONDS,
+  RateLimiter,
+  rateLimitKey,
+  ReqContext,
+  type RequestContext,
+} from '@dify/platform';
 import { TokenRevoker } from '@dify/token-minting';
 import type { FastifyRequest } from 'fastify';
 import { AUTH_CONFIG } from '../app/auth-config.token';
 import type { AuthConfig } from '../app/auth.env';
 import { DeviceRequestBody } from './device-request-body';
+
+/**
+ * Revocations per client IP per minute. A CLI revokes once when it signs out, so this is far
+ * above honest use (a whole office behind one address included) while it bounds the database
+ * work one address can cause through an endpoint that needs no credential.
+ */
+export const REVOCATIONS_PER_IP_PER_MINUTE = 60;
 
 const invalidClient = (): ApiError => new ApiError(400, 'invalid_client', 'unknown client');
 
@@ -18,6 +33,7 @@ export class RevocationController {
 
   constructor(
     private readonly revoker: TokenRevoker,
+    private readonly rateLimiter: RateLimiter,
     @Inject(AUTH_CONFIG) config: AuthConfig,
   ) {
     this.knownClients = new Set(config.OPENAPI_KNOWN_CLIENT_IDS);
@@ -30,12 +46,19 @@ export class RevocationController {
     @Body() body: unknown,
     @ReqContext() context: RequestContext,
   ): Promise<Record<string, never>> {
+    await this.rateLimiter.enforce(
+      rateLimitKey.revocation(context.ip),
+      REVOCATIONS_PER_IP_PER_MINUTE,
+      RATE_LIMIT_WINDOW_SECONDS.revocation,
+    );
     const fields = DeviceRequestBody.read(request.headers['content-type'], body);
     const token = fields.requiredString('token');
     // token_type_hint is only a hint: any value is accepted and access tokens are always searched.
     fields.optionalString('token_type_hint');
     const clientId = fields.optionalString('client_id');
     if (clientId !== undefined && !this.knownClients.has(clientId)) throw invalidClient();
+    // A value that is not exactly a token can match no stored hash: answer without a query.
+    if (!isTokenShaped(token)) return {};
     const outcome = await this.revoker.revokePresented(
       token,
       clientId,

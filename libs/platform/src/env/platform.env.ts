@@ -65,16 +65,31 @@ function secretKey(): EnvVar<string> {
 
 export const secretKeyEnv = { SECRET_KEY: secretKey() } as const;
 
+/**
+ * A public base URL: absolute http(s), and nothing after the path. Paths are appended to it (the
+ * issuer, `/device`, redirect URIs), so a query or fragment would end up in the middle of each.
+ */
+function publicBaseUrl(options: { description: string; default: string }): EnvVar<string> {
+  const base = env.url({ ...options, protocols: ['http:', 'https:'] });
+  return {
+    ...base,
+    parse(raw) {
+      const value = base.parse(raw);
+      // A bare `?` or `#` leaves URL.search and URL.hash empty, so look at the text as well.
+      if (/[?#]/.test(value)) throw new EnvVarError('must not carry a query string or fragment');
+      return value;
+    },
+  };
+}
+
 /** Public URLs of the deployment, as browsers and CLIs reach it; the Host header is never used. */
 export const publicUrlEnv = {
-  CONSOLE_API_URL: env.url({
+  CONSOLE_API_URL: publicBaseUrl({
     description: 'Public base URL of the API (the OAuth issuer); trailing slash stripped',
     default: 'http://localhost:5001',
-    protocols: ['http:', 'https:'],
   }),
-  CONSOLE_WEB_URL: env.url({
+  CONSOLE_WEB_URL: publicBaseUrl({
     description: 'Public base URL of the web pages (/signin, /device)',
     default: 'http://localhost:5001',
-    protocols: ['http:', 'https:'],
   }),
 } as const;

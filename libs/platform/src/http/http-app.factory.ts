@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { resolveClientIp } from '../client-ip/client-ip';
 import type { TrustedProxies } from '../client-ip/trusted-proxies';
+import { registerBodyDepthLimit } from './body-depth';
 import { isOutdatedDifyctl } from './client-version-gate';
 import { isDeviceProtocolPath, isVersionGatedPath, pathOf } from './protocol-paths';
 import { registerSecurityHeaders } from './security-headers';
@@ -34,7 +35,7 @@ export interface HttpAppOptions {
 
 /**
  * Builds a Fastify-backed Nest app with everything production and tests share: JSON logs with
- * request ids, the validation pipe, the error envelope, and request metrics. It does not listen,
+ * request ids, the body depth bound, the validation pipe, the error envelope, and request metrics. It does not listen,
  * so tests can pick their own port.
  */
 export async function createHttpApp(
@@ -110,6 +111,7 @@ async function configure(app: NestFastifyApplication, options: HttpAppOptions): 
     done();
   });
   registerSecurityHeaders(fastify);
+  registerBodyDepthLimit(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestDuration.observe(
       {

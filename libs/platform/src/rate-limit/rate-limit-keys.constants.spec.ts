@@ -36,6 +36,10 @@ describe('rateLimitKey', () => {
     expect(rateLimitKey.loginFailureByIp('198.51.100.1')).toBe('rl:login_failure:ip:198.51.100.1');
   });
 
+  it('builds the revocation key by client IP', () => {
+    expect(rateLimitKey.revocation('203.0.113.9')).toBe('rl:revoke:ip:203.0.113.9');
+  });
+
   it('normalises emails, so one mailbox never gets two buckets', () => {
     expect(rateLimitKey.approveExternal('  Alice@Example.COM ')).toBe(
       rateLimitKey.approveExternal('alice@example.com'),

@@ -17,6 +17,7 @@ export const RATE_LIMIT_KEY_PREFIX = {
   accountByAccount: 'rl:account:account:',
   loginFailureByEmail: 'rl:login_failure:email:',
   loginFailureByIp: 'rl:login_failure:ip:',
+  revocationByIp: 'rl:revoke:ip:',
 } as const;
 
 /** The one bucket shared by every caller: failed user-code lookups (RFC 8628 §5.1). Wire name too. */
@@ -35,6 +36,7 @@ export const RATE_LIMIT_WINDOW_SECONDS = {
   approveExternal: 3_600,
   bearer: 60,
   account: 60,
+  revocation: 60,
 } as const;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -83,4 +85,6 @@ export const rateLimitKey = {
   /** Console sign-in failures, by client IP. */
   loginFailureByIp: (ip: string): string =>
     bucket(RATE_LIMIT_KEY_PREFIX.loginFailureByIp, ip, 'IP'),
+  /** `POST /openapi/v1/oauth/revoke`, by client IP. */
+  revocation: (ip: string): string => bucket(RATE_LIMIT_KEY_PREFIX.revocationByIp, ip, 'IP'),
 } as const;
