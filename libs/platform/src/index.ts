@@ -23,6 +23,7 @@ export * from './http/http-app.factory';
 export * from './http/ops-context.factory';
 export * from './http/protocol-paths';
 export * from './http/request-context';
+export * from './http/routed-path';
 export * from './http/security-headers';
 export * from './logging/logging.module';
 export * from './logging/redaction';

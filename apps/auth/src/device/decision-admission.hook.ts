@@ -5,7 +5,7 @@ import {
   CSRF_HEADER,
   csrfTokensMatch,
 } from '@dify/identity';
-import { type ErrorEnvelopeFilter, pathOf } from '@dify/platform';
+import { type ErrorEnvelopeFilter, routedPath } from '@dify/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
@@ -35,7 +35,7 @@ export function registerDecisionAdmission(
   errors: ErrorEnvelopeFilter,
 ): void {
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (request.method !== 'POST' || !DECISION_PATHS.has(pathOf(request.url))) {
+    if (request.method !== 'POST' || !DECISION_PATHS.has(routedPath(request))) {
       done();
       return;
     }

@@ -1,5 +1,5 @@
 import type { DeviceAuthorizationService } from '@dify/device-flow';
-import { pathOf, RateLimitExceededError } from '@dify/platform';
+import { RateLimitExceededError, routedPath } from '@dify/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const CODE_PATHS = new Set(['/openapi/v1/oauth/device/code', '/v1/oauth/device/code']);
@@ -14,7 +14,7 @@ export function registerIssuanceThrottle(
 ): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     // Callback style: every request passes here, and only issuance requests pay for a promise.
-    if (request.method !== 'POST' || !CODE_PATHS.has(pathOf(request.url))) {
+    if (request.method !== 'POST' || !CODE_PATHS.has(routedPath(request))) {
       done();
       return;
     }

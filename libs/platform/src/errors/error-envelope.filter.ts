@@ -10,7 +10,8 @@ import { DomainError } from '@dify/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'nestjs-pino';
 import { RATE_LIMIT_ERROR_CODE } from '../rate-limit/rate-limit-exceeded.error';
-import { isDeviceProtocolPath, pathOf } from '../http/protocol-paths';
+import { isDeviceProtocolPath } from '../http/protocol-paths';
+import { routedPath } from '../http/routed-path';
 import { ApiError } from './api-error';
 import { toDeviceEnvelope } from './device-envelope';
 import {
@@ -90,7 +91,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     if (retryAfter !== undefined && envelope.status === 429) {
       void reply.header('retry-after', String(retryAfter));
     }
-    if (isDeviceProtocolPath(pathOf(request.url))) {
+    if (isDeviceProtocolPath(routedPath(request))) {
       const device = toDeviceEnvelope(envelope, exception instanceof DomainError);
       void reply.status(device.status).header('cache-control', 'no-store').send(device.body);
       return;

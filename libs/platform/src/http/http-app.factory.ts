@@ -9,7 +9,8 @@ import { resolveClientIp } from '../client-ip/client-ip';
 import type { TrustedProxies } from '../client-ip/trusted-proxies';
 import { registerBodyDepthLimit } from './body-depth';
 import { isOutdatedDifyctl } from './client-version-gate';
-import { isDeviceProtocolPath, isVersionGatedPath, pathOf } from './protocol-paths';
+import { isDeviceProtocolPath, isVersionGatedPath } from './protocol-paths';
+import { routedPath } from './routed-path';
 import { registerSecurityHeaders } from './security-headers';
 import { ErrorEnvelopeFilter, type DomainErrorStatuses } from '../errors/error-envelope.filter';
 import { RequestValidationPipe } from '../errors/validation';
@@ -97,7 +98,7 @@ async function configure(app: NestFastifyApplication, options: HttpAppOptions): 
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     if (minClientVersion && isRefusedClient(request, minClientVersion)) {
-      const path = pathOf(request.url);
+      const path = routedPath(request);
       const body = isDeviceProtocolPath(path)
         ? { error: 'client_upgrade_required' }
         : {
@@ -130,5 +131,5 @@ async function configure(app: NestFastifyApplication, options: HttpAppOptions): 
 function isRefusedClient(request: FastifyRequest, minClientVersion: string): boolean {
   const userAgent = request.headers['user-agent'];
   if (!userAgent?.startsWith('difyctl/')) return false;
-  return isVersionGatedPath(pathOf(request.url)) && isOutdatedDifyctl(userAgent, minClientVersion);
+  return isVersionGatedPath(routedPath(request)) && isOutdatedDifyctl(userAgent, minClientVersion);
 }

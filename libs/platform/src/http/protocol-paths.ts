@@ -9,9 +9,26 @@ const FRAME_DENY_PREFIXES = [...API_PREFIXES, '/device'] as const;
 const VERSION_GATED_PREFIXES = ['/openapi/v1/', '/v1/'] as const;
 const VERSION_GATE_EXEMPT = new Set(['/openapi/v1/_health', '/openapi/v1/_version']);
 
+/** An absolute-form request target's scheme and authority, which the router drops. */
+const ABSOLUTE_FORM_PREFIX = /^https?:\/\/[^/]*\//i;
+
+/**
+ * The path a request target names, read the way the router reads it: an absolute-form target
+ * reduced to its path, the query (and any fragment) cut off, and percent-escapes decoded
+ * (reserved characters such as `%2F` stay escaped, as they do for routing). A policy that
+ * compared the raw target instead could be stepped around with `/%63ode` or `http://x/...`.
+ */
 export function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
+  let path = url.charCodeAt(0) === 47 ? url : url.replace(ABSOLUTE_FORM_PREFIX, '/');
+  const end = path.search(/[?#]/);
+  if (end >= 0) path = path.slice(0, end);
+  if (!path.includes('%')) return path;
+  try {
+    return decodeURI(path);
+  } catch {
+    // Not valid escapes: the router refuses the target too, so the raw text is as good as any.
+    return path;
+  }
 }
 
 /** Paths that answer errors in the RFC 6749 device envelope `{error, error_description?}`. */

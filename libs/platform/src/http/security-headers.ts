@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { isApiPath, isFrameDeniedPath, pathOf } from './protocol-paths';
+import { isApiPath, isFrameDeniedPath } from './protocol-paths';
+import { routedPath } from './routed-path';
 
 /**
  * Headers of the contract's §1.4, each added only when the handler did not set it already:
@@ -9,7 +10,7 @@ import { isApiPath, isFrameDeniedPath, pathOf } from './protocol-paths';
  */
 export function registerSecurityHeaders(fastify: FastifyInstance): void {
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    const path = pathOf(request.url);
+    const path = routedPath(request);
     if (isFrameDeniedPath(path)) {
       if (!reply.hasHeader('x-frame-options')) void reply.header('x-frame-options', 'DENY');
       if (!reply.hasHeader('content-security-policy')) {
