@@ -1,4 +1,4 @@
-import { createHttpApp } from '@dify/platform';
+import { createHttpApp, publicUrlsAreHttps } from '@dify/platform';
 import { IDENTITY_ERROR_STATUSES } from '../console/identity-error.statuses';
 import pino from 'pino';
 import { AuthProxy } from '../proxy/auth-proxy';
@@ -13,6 +13,7 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
     domainErrorStatuses: IDENTITY_ERROR_STATUSES,
     trustedProxies: config.TRUSTED_PROXY_CIDRS,
     minClientVersion: config.DIFYCTL_MIN_VERSION,
+    strictTransportSecurity: publicUrlsAreHttps(config),
     interceptRequest: (request, response) => proxy.handle(request, response),
   });
   app

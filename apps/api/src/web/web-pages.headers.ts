@@ -13,8 +13,8 @@ export const PAGE_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+// X-Content-Type-Options, Referrer-Policy and HSTS come from the app-wide security headers.
 const COMMON: Readonly<Record<string, string>> = {
-  'x-content-type-options': 'nosniff',
   'cross-origin-resource-policy': 'same-origin',
 };
 
@@ -26,7 +26,6 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   pragma: 'no-cache',
   'content-security-policy': PAGE_CONTENT_SECURITY_POLICY,
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 };

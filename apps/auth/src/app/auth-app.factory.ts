@@ -1,4 +1,4 @@
-import { createHttpApp, ErrorEnvelopeFilter } from '@dify/platform';
+import { createHttpApp, ErrorEnvelopeFilter, publicUrlsAreHttps } from '@dify/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   DEVICE_ERROR_STATUSES,
@@ -21,6 +21,7 @@ export async function createAuthApp(config: AuthConfig): Promise<NestFastifyAppl
     domainErrorStatuses: DEVICE_ERROR_STATUSES,
     trustedProxies: config.TRUSTED_PROXY_CIDRS,
     minClientVersion: config.DIFYCTL_MIN_VERSION,
+    strictTransportSecurity: publicUrlsAreHttps(config),
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerMetadataRoutes(fastify, config.CONSOLE_API_URL);

@@ -26,6 +26,8 @@ export interface HttpAppOptions {
   readonly trustedProxies: TrustedProxies;
   /** difyctl versions older than this get 426 on the gated paths (contract §1.7). */
   readonly minClientVersion?: string;
+  /** Send Strict-Transport-Security: the deployment's public URL is https. */
+  readonly strictTransportSecurity?: boolean;
   /**
    * Sees every request before Fastify does and answers true when it took the request over. For
    * traffic that is only passed on (the gateway's proxy to auth), skipping the framework's
@@ -111,7 +113,9 @@ async function configure(app: NestFastifyApplication, options: HttpAppOptions): 
     }
     done();
   });
-  registerSecurityHeaders(fastify);
+  registerSecurityHeaders(fastify, {
+    strictTransportSecurity: options.strictTransportSecurity ?? false,
+  });
   registerBodyDepthLimit(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestDuration.observe(

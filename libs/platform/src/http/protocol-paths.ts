@@ -41,6 +41,11 @@ export function isApiPath(path: string): boolean {
   return API_PREFIXES.some((prefix) => path.startsWith(prefix));
 }
 
+/** The console API: sign-in, refresh and the session's own data; never cached either. */
+export function isConsoleApiPath(path: string): boolean {
+  return path === '/console/api' || path.startsWith('/console/api/');
+}
+
 /** Paths whose responses must never be framed. */
 export function isFrameDeniedPath(path: string): boolean {
   return FRAME_DENY_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix));

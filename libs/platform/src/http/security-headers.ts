@@ -1,26 +1,55 @@
-import type { FastifyInstance } from 'fastify';
-import { isApiPath, isFrameDeniedPath } from './protocol-paths';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isApiPath, isConsoleApiPath, isFrameDeniedPath } from './protocol-paths';
 import { routedPath } from './routed-path';
 
+export interface SecurityHeaderOptions {
+  /** Ask browsers to reach the deployment over https only (its public URL is https). */
+  readonly strictTransportSecurity: boolean;
+}
+
+/** A year, the usual figure; subdomains are left alone, they may not all be ours. */
+const HSTS_VALUE = 'max-age=31536000';
+
+/** True when the deployment is reached over https, so browsers may be told to insist on it. */
+export function publicUrlsAreHttps(urls: {
+  readonly CONSOLE_API_URL: string;
+  readonly CONSOLE_WEB_URL: string;
+}): boolean {
+  const https = (url: string): boolean => url.trim().toLowerCase().startsWith('https:');
+  return https(urls.CONSOLE_API_URL) || https(urls.CONSOLE_WEB_URL);
+}
+
 /**
- * Headers of the contract's §1.4, each added only when the handler did not set it already:
- * no framing on the API and device surfaces, and no caching of any API answer (they carry codes,
- * tokens, CSRF secrets or a person's account and devices). An onSend hook, so responses that
- * never reach a controller (a 404, a guard's error) carry them too.
+ * Headers every answer carries, each added only when the handler did not set it already (the
+ * web pages set their own, stricter, set): no content sniffing, no referrer (URLs may carry a
+ * user code), https only on an https deployment, no framing on the API and device surfaces, and
+ * no caching of any API or console answer (they carry codes, tokens, cookies, CSRF secrets or a
+ * person's account and devices). An onSend hook, so responses that never reach a controller (a
+ * 404, a guard's error, a throttle's 429) carry them too.
  */
-export function registerSecurityHeaders(fastify: FastifyInstance): void {
+export function registerSecurityHeaders(
+  fastify: FastifyInstance,
+  options: SecurityHeaderOptions,
+): void {
   fastify.addHook('onSend', (request, reply, payload, done) => {
+    setDefault(reply, 'x-content-type-options', 'nosniff');
+    setDefault(reply, 'referrer-policy', 'no-referrer');
+    if (options.strictTransportSecurity) {
+      setDefault(reply, 'strict-transport-security', HSTS_VALUE);
+    }
     const path = routedPath(request);
     if (isFrameDeniedPath(path)) {
-      if (!reply.hasHeader('x-frame-options')) void reply.header('x-frame-options', 'DENY');
-      if (!reply.hasHeader('content-security-policy')) {
-        void reply.header('content-security-policy', "frame-ancestors 'none'");
-      }
+      setDefault(reply, 'x-frame-options', 'DENY');
+      setDefault(reply, 'content-security-policy', "frame-ancestors 'none'");
     }
-    if (isApiPath(path)) {
-      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
-      if (!reply.hasHeader('pragma')) void reply.header('pragma', 'no-cache');
+    if (isApiPath(path) || isConsoleApiPath(path)) {
+      setDefault(reply, 'cache-control', 'no-store');
+      setDefault(reply, 'pragma', 'no-cache');
     }
     done(null, payload);
   });
+}
+
+function setDefault(reply: FastifyReply, name: string, value: string): void {
+  if (!reply.hasHeader(name)) void reply.header(name, value);
 }
