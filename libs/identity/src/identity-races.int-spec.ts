@@ -122,6 +122,43 @@ describe('identity under bursts (real Postgres and Redis)', () => {
     });
   });
 
+  describe('refresh-token reuse', () => {
+    it('lets one of 16 concurrent refreshes win and leaves no live token, 30 rounds over', async () => {
+      const email = `refresh-${randomUUID()}@example.com`;
+      await accounts.create({ email, name: 'Refresher', password: 'refresh-password-1' });
+      for (let round = 0; round < 30; round += 1) {
+        const session = await sessions.login(email, 'refresh-password-1', context());
+
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 16 }, () => sessions.refresh(session.refreshToken, context())),
+        );
+
+        const won = outcomes.flatMap((outcome) =>
+          outcome.status === 'fulfilled' ? [outcome.value] : [],
+        );
+        expect({ round, won: won.length }).toEqual({ round, won: 1 });
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected') {
+            expect((outcome.reason as IdentityError).code).toBe('invalid_refresh_token');
+          }
+        }
+        // Fifteen reuses ended the session: nothing of it may still work, the winner's set included.
+        const live: { count: string }[] = await dataSource.query(
+          `SELECT count(*) AS count FROM console_refresh_tokens
+            WHERE session_id = $1 AND revoked_at IS NULL AND rotated_at IS NULL`,
+          [session.sessionId],
+        );
+        expect({ round, live: Number(live[0].count) }).toEqual({ round, live: 0 });
+        await expect(sessions.refresh(won[0].refreshToken, context())).rejects.toMatchObject({
+          code: 'invalid_refresh_token',
+        });
+        await expect(
+          sessions.authenticate({ sub: session.accountId, sid: session.sessionId }),
+        ).resolves.toBeNull();
+      }
+    });
+  });
+
   describe('workspace switch', () => {
     it('ends 20 parallel switches to different workspaces with one current membership', async () => {
       const created = await accounts.create({

@@ -30,16 +30,26 @@ export class ConsoleSessionRepository {
   }
 
   /**
-   * Marks a live token as used, in one statement so two concurrent uses cannot both succeed.
-   * Answers its session, or null when the token is not live (unknown, used, revoked, expired).
+   * Marks a live token as used and stores its successor, in one statement: two concurrent uses
+   * cannot both succeed, and the successor exists the moment the use does, so a reuse detected
+   * right after (which revokes the whole session) revokes the successor too. Answers the
+   * session, or null when the token is not live (unknown, used, revoked, expired).
    */
-  async consume(tokenHash: string): Promise<{ sessionId: string; accountId: string } | null> {
+  async rotate(
+    tokenHash: string,
+    successor: { id: string; tokenHash: string; expiresAt: Date },
+  ): Promise<{ sessionId: string; accountId: string } | null> {
     const rows = await queryRows<{ session_id: string; account_id: string }>(
       this.dataSource,
-      `UPDATE console_refresh_tokens SET rotated_at = now()
-        WHERE token_hash = $1 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-        RETURNING session_id, account_id`,
-      [tokenHash],
+      `WITH used AS (
+         UPDATE console_refresh_tokens SET rotated_at = now()
+          WHERE token_hash = $1 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+          RETURNING session_id, account_id
+       )
+       INSERT INTO console_refresh_tokens (id, session_id, account_id, token_hash, expires_at)
+       SELECT $2, session_id, account_id, $3, $4 FROM used
+       RETURNING session_id, account_id`,
+      [tokenHash, successor.id, successor.tokenHash, successor.expiresAt],
     );
     const row = rows[0];
     return row ? { sessionId: row.session_id, accountId: row.account_id } : null;

@@ -77,18 +77,23 @@ export class ConsoleSessionService {
   /** Trades a refresh token for a new set; presenting a used one ends the whole session. */
   async refresh(refreshToken: string, context: RequestContext): Promise<IssuedSession> {
     const tokenHash = sha256(refreshToken);
-    const consumed = await this.sessions.consume(tokenHash);
-    if (!consumed) {
+    const successor = randomSecret();
+    const rotated = await this.sessions.rotate(tokenHash, {
+      id: generateUuidV7(),
+      tokenHash: sha256(successor),
+      expiresAt: this.refreshExpiry(),
+    });
+    if (!rotated) {
       const state = await this.sessions.find(tokenHash);
       if (state?.rotated && !state.revoked) await this.endReusedSession(state, context);
       throw this.invalidRefreshToken();
     }
-    const account = await this.accounts.findById(consumed.accountId);
+    const account = await this.accounts.findById(rotated.accountId);
     if (account?.status !== 'active') {
-      await this.endSession(consumed.sessionId);
+      await this.endSession(rotated.sessionId);
       throw this.invalidRefreshToken();
     }
-    return this.issue(account.id, consumed.sessionId);
+    return this.signedSession(account.id, rotated.sessionId, successor);
   }
 
   /** Ends the session a refresh token or a (possibly expired) access token belongs to. */
@@ -143,12 +148,24 @@ export class ConsoleSessionService {
       sessionId,
       accountId,
       tokenHash: sha256(refreshToken),
-      expiresAt: new Date(Date.now() + this.settings.refreshTokenDays * DAY_MS),
+      expiresAt: this.refreshExpiry(),
     });
+    return this.signedSession(accountId, sessionId, refreshToken);
+  }
+
+  private async signedSession(
+    accountId: string,
+    sessionId: string,
+    refreshToken: string,
+  ): Promise<IssuedSession> {
     const claims: ConsoleAccessClaims = { sub: accountId, sid: sessionId };
     // A fresh jti keeps every issued access token distinct, even two within one second.
     const accessToken = await this.jwt.signAsync({ ...claims }, { jwtid: generateUuidV7() });
     return { accountId, sessionId, accessToken, refreshToken, csrfToken: randomSecret() };
+  }
+
+  private refreshExpiry(): Date {
+    return new Date(Date.now() + this.settings.refreshTokenDays * DAY_MS);
   }
 
   private async endSession(sessionId: string): Promise<void> {
