@@ -215,6 +215,25 @@ describe('console sign-in and workspaces (api process)', () => {
     expect((await call('POST', '/refresh-token', { jar, csrf: false })).status).toBe(403);
   });
 
+  it('binds the CSRF value to its session, across refreshes', async () => {
+    const jar = await signIn('owner@example.com', owner.password);
+    const other = await signIn('owner@example.com', owner.password);
+    const otherCsrf = other.get('csrf_token') ?? '';
+    expect(otherCsrf).not.toBe(jar.get('csrf_token'));
+    // Another session's pair, cookie and header alike, does not pass for this one.
+    const planted = jar.copy();
+    planted.set('csrf_token', otherCsrf);
+    const tenant = { tenant_id: randomUUID() };
+    for (const path of ['/workspaces/switch', '/refresh-token', '/logout']) {
+      const response = await call('POST', path, { jar: planted, body: tenant, csrf: otherCsrf });
+      expect({ path, status: response.status }).toEqual({ path, status: 403 });
+    }
+    const before = jar.get('csrf_token');
+    expect((await call('POST', '/refresh-token', { jar })).status).toBe(200);
+    expect(jar.get('csrf_token')).toBe(before);
+    expect((await call('POST', '/logout', { jar })).status).toBe(200);
+  });
+
   it('refuses missing, tampered, foreign-key and expired access tokens with 401', async () => {
     const jar = await signIn('owner@example.com', owner.password);
     const access = jar.get('console_access_token') ?? '';
@@ -232,6 +251,10 @@ describe('console sign-in and workspaces (api process)', () => {
       ),
       signJwt({ sub: claims.sub, sid: claims.sid, iat: now - 7200, exp: now - 3600 }),
       signJwt({ sub: 'not-a-uuid', sid: claims.sid, iat: now, exp: now + 600 }),
+      // Never expiring: a leaked one would work forever.
+      signJwt({ sub: claims.sub, sid: claims.sid, iat: now }),
+      // A session that was never issued: no refresh token stands behind it.
+      signJwt({ sub: claims.sub, sid: randomUUID(), iat: now, exp: now + 600 }),
     ];
     for (const token of forged) {
       const attempt = jar.copy();

@@ -9,6 +9,7 @@ import { ConsoleSessionGuard } from './http/console-session.guard';
 import { CsrfGuard } from './http/csrf.guard';
 import { IDENTITY_SETTINGS, type IdentitySettings } from './identity.settings';
 import { ConsoleSessionService } from './sessions/console-session.service';
+import { CsrfTokens } from './sessions/csrf-tokens';
 import { LoginThrottle } from './sessions/login-throttle.service';
 import { SessionRevocationStore } from './sessions/session-revocation.store';
 import { WorkspaceService } from './workspaces/workspace.service';
@@ -19,6 +20,7 @@ const EXPORTED = [
   ConsoleSessionGuard,
   ConsoleSessionService,
   CsrfGuard,
+  CsrfTokens,
   WorkspaceService,
 ];
 

@@ -9,4 +9,5 @@ export * from './identity.module';
 export * from './identity.settings';
 export * from './sessions/console-identity';
 export * from './sessions/console-session.service';
+export * from './sessions/csrf-tokens';
 export * from './workspaces/workspace.service';

@@ -3,7 +3,7 @@ import {
   CONSOLE_COOKIES,
   type ConsoleSessionService,
   CSRF_HEADER,
-  csrfTokensMatch,
+  type CsrfTokens,
 } from '@dify/identity';
 import { type ErrorEnvelopeFilter, routedPath } from '@dify/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -31,6 +31,7 @@ const DECISION_PATHS = new Set([
 export function registerDecisionAdmission(
   fastify: FastifyInstance,
   sessions: ConsoleSessionService,
+  csrf: CsrfTokens,
   decisions: DeviceDecisionService,
   errors: ErrorEnvelopeFilter,
 ): void {
@@ -39,7 +40,7 @@ export function registerDecisionAdmission(
       done();
       return;
     }
-    admit(request, sessions, decisions).then(
+    admit(request, sessions, csrf, decisions).then(
       () => done(),
       (error: unknown) => errors.reply(error, request, reply),
     );
@@ -49,10 +50,12 @@ export function registerDecisionAdmission(
 async function admit(
   request: FastifyRequest,
   sessions: ConsoleSessionService,
+  csrf: CsrfTokens,
   decisions: DeviceDecisionService,
 ): Promise<void> {
   const claims = await sessions.claimsOf(request.cookies[CONSOLE_COOKIES.access]);
   if (!claims) return;
-  if (!csrfTokensMatch(request.cookies[CONSOLE_COOKIES.csrf], request.headers[CSRF_HEADER])) return;
+  const cookie = request.cookies[CONSOLE_COOKIES.csrf];
+  if (!csrf.matches(claims.sid, cookie, request.headers[CSRF_HEADER])) return;
   request.decisionAdmission = await decisions.admit(claims.sub);
 }

@@ -80,6 +80,17 @@ export class ConsoleSessionRepository {
       : null;
   }
 
+  /** Whether the session was issued to the account and not ended (a token of it unrevoked). */
+  async isLive(sessionId: string, accountId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM console_refresh_tokens
+        WHERE session_id = $1 AND account_id = $2 AND revoked_at IS NULL
+        LIMIT 1`,
+      [sessionId, accountId],
+    );
+    return rows.length > 0;
+  }
+
   /** Revokes every token of the session; answers how many were still live. */
   async revokeSession(sessionId: string): Promise<number> {
     const rows = await queryRows(

@@ -1,18 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { isUuid } from '@dify/domain';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-jwt';
 import { IDENTITY_SETTINGS, type IdentitySettings } from '../identity.settings';
 import type { ConsoleAccessClaims, ConsoleIdentity } from '../sessions/console-identity';
-import { ConsoleSessionService } from '../sessions/console-session.service';
+import { accessClaimsOf, ConsoleSessionService } from '../sessions/console-session.service';
 import { CONSOLE_COOKIES } from './console-cookies';
 
 export const CONSOLE_JWT_STRATEGY = 'console-jwt';
 
 /**
- * Verifies the console access cookie (HS256 with SECRET_KEY, expiry enforced) and checks that
- * its session was not revoked and its account is still active.
+ * Verifies the console access cookie (HS256 with SECRET_KEY, an expiry required and enforced)
+ * and checks that its session was issued, was not revoked, and its account is still active.
  */
 @Injectable()
 export class ConsoleJwtStrategy extends PassportStrategy(Strategy, CONSOLE_JWT_STRATEGY) {
@@ -29,7 +28,8 @@ export class ConsoleJwtStrategy extends PassportStrategy(Strategy, CONSOLE_JWT_S
   }
 
   async validate(claims: Partial<ConsoleAccessClaims>): Promise<ConsoleIdentity | false> {
-    if (!isUuid(claims.sub) || !isUuid(claims.sid)) return false;
-    return (await this.sessions.authenticate({ sub: claims.sub, sid: claims.sid })) ?? false;
+    const verified = accessClaimsOf(claims);
+    if (!verified) return false;
+    return (await this.sessions.authenticate(verified)) ?? false;
   }
 }

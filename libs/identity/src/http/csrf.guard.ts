@@ -1,31 +1,45 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
+import type { ConsoleIdentity } from '../sessions/console-identity';
+import { ConsoleSessionService } from '../sessions/console-session.service';
+import { csrfTokensMatch, CsrfTokens } from '../sessions/csrf-tokens';
 import { CONSOLE_COOKIES } from './console-cookies';
 
 export const CSRF_HEADER = 'x-csrf-token';
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
-/** Whether the double-submitted CSRF values match, compared in constant time. */
-export function csrfTokensMatch(cookie: string | undefined, header: unknown): boolean {
-  if (!cookie || typeof header !== 'string' || header.length === 0) return false;
-  // Digests have equal length, so timingSafeEqual never leaks the length of the secret either.
-  return timingSafeEqual(digest(cookie), digest(header));
-}
-
 /**
- * CSRF double-submit: every state-changing console call must echo the `csrf_token` cookie in the
- * `X-CSRF-Token` header, which a page on another origin cannot read.
+ * CSRF double-submit, bound to the session: every state-changing console call must echo the
+ * `csrf_token` cookie in the `X-CSRF-Token` header (a page on another origin cannot read it), and
+ * the value must be the one of the session the call acts on. Behind the session guard that is
+ * the authenticated session; on refresh and sign-out, which work with an expired access cookie,
+ * it is the session the refresh token (or the signed access token) names.
  */
 @Injectable()
 export class CsrfGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (!csrfTokensMatch(request.cookies[CONSOLE_COOKIES.csrf], request.headers[CSRF_HEADER])) {
-      throw new IdentityError(IDENTITY_ERROR_CODES.csrfMismatch, 'CSRF token missing or invalid');
+  constructor(
+    private readonly sessions: ConsoleSessionService,
+    private readonly csrf: CsrfTokens,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context
+      .switchToHttp()
+      .getRequest<FastifyRequest & { user?: ConsoleIdentity }>();
+    const cookie = request.cookies[CONSOLE_COOKIES.csrf];
+    const header = request.headers[CSRF_HEADER];
+    // Checked first and without a lookup: most refusals are a missing or mismatched header.
+    if (csrfTokensMatch(cookie, header)) {
+      const sessionId =
+        request.user?.sessionId ??
+        (
+          await this.sessions.sessionOf({
+            refreshToken: request.cookies[CONSOLE_COOKIES.refresh],
+            accessToken: request.cookies[CONSOLE_COOKIES.access],
+          })
+        )?.sessionId;
+      if (sessionId && this.csrf.matches(sessionId, cookie, header)) return true;
     }
-    return true;
+    throw new IdentityError(IDENTITY_ERROR_CODES.csrfMismatch, 'CSRF token missing or invalid');
   }
 }

@@ -8,6 +8,7 @@ import { PasswordHasher } from '../accounts/password-hasher.service';
 import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
 import { IDENTITY_SETTINGS, type IdentitySettings } from '../identity.settings';
 import type { ConsoleAccessClaims, ConsoleIdentity } from './console-identity';
+import { CsrfTokens } from './csrf-tokens';
 import { LoginThrottle } from './login-throttle.service';
 import { SessionRevocationStore } from './session-revocation.store';
 
@@ -21,6 +22,17 @@ export interface IssuedSession {
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * The claims of a verified access token, or null when they are not ones this service issues: an
+ * account and a session id, and an expiry (the verifier only enforces `exp` when present, and a
+ * token without one would never stop working).
+ */
+export function accessClaimsOf(claims: Partial<ConsoleAccessClaims>): ConsoleAccessClaims | null {
+  if (!isUuid(claims.sub) || !isUuid(claims.sid)) return null;
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) return null;
+  return { sub: claims.sub, sid: claims.sid };
+}
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 const randomSecret = (): string => randomBytes(32).toString('base64url');
@@ -38,6 +50,7 @@ export class ConsoleSessionService {
     private readonly throttle: LoginThrottle,
     private readonly revocations: SessionRevocationStore,
     private readonly jwt: JwtService,
+    private readonly csrf: CsrfTokens,
     private readonly audit: AuditSink,
     @Inject(IDENTITY_SETTINGS) private readonly settings: IdentitySettings,
   ) {}
@@ -121,8 +134,13 @@ export class ConsoleSessionService {
    */
   async authenticate(claims: ConsoleAccessClaims): Promise<ConsoleIdentity | null> {
     if (await this.revocations.isRevoked(claims.sid)) return null;
-    const account = await this.accounts.findById(claims.sub);
-    if (account?.status !== 'active') return null;
+    // The session must have been issued to this account and not ended: a JWT naming any other
+    // sid, even correctly signed, stands for nothing.
+    const [account, live] = await Promise.all([
+      this.accounts.findById(claims.sub),
+      this.sessions.isLive(claims.sid, claims.sub),
+    ]);
+    if (account?.status !== 'active' || !live) return null;
     return { accountId: account.id, sessionId: claims.sid };
   }
 
@@ -134,8 +152,7 @@ export class ConsoleSessionService {
   async claimsOf(accessToken: string | undefined): Promise<ConsoleAccessClaims | null> {
     if (!accessToken) return null;
     try {
-      const claims = await this.jwt.verifyAsync<Partial<ConsoleAccessClaims>>(accessToken);
-      return isUuid(claims.sub) && isUuid(claims.sid) ? { sub: claims.sub, sid: claims.sid } : null;
+      return accessClaimsOf(await this.jwt.verifyAsync<Partial<ConsoleAccessClaims>>(accessToken));
     } catch {
       return null;
     }
@@ -161,7 +178,13 @@ export class ConsoleSessionService {
     const claims: ConsoleAccessClaims = { sub: accountId, sid: sessionId };
     // A fresh jti keeps every issued access token distinct, even two within one second.
     const accessToken = await this.jwt.signAsync({ ...claims }, { jwtid: generateUuidV7() });
-    return { accountId, sessionId, accessToken, refreshToken, csrfToken: randomSecret() };
+    return {
+      accountId,
+      sessionId,
+      accessToken,
+      refreshToken,
+      csrfToken: this.csrf.forSession(sessionId),
+    };
   }
 
   private refreshExpiry(): Date {
@@ -188,7 +211,8 @@ export class ConsoleSessionService {
     });
   }
 
-  private async sessionOf(credentials: {
+  /** The session a refresh token or a signed (possibly expired) access token belongs to. */
+  async sessionOf(credentials: {
     refreshToken?: string;
     accessToken?: string;
   }): Promise<{ sessionId: string; accountId: string } | null> {
