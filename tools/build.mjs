@@ -23,7 +23,7 @@ export const TARGETS = {
   worker: 'apps/worker/src/main.ts',
   beat: 'apps/beat/src/main.ts',
   migrate: 'libs/db/src/migrate.main.ts',
-  accounts: 'libs/identity/src/accounts.main.ts',
+  accounts: 'apps/api/src/operator/accounts.main.ts',
 };
 
 const paths = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions

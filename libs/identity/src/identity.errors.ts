@@ -18,6 +18,7 @@ export const IDENTITY_ERROR_CODES = {
   workspaceNotFound: 'workspace_not_found',
   noWorkspace: 'no_workspace',
   workspaceSwitchConflict: 'workspace_switch_conflict',
+  accountNotFound: 'account_not_found',
 } as const;
 
 export type IdentityErrorCode = (typeof IDENTITY_ERROR_CODES)[keyof typeof IDENTITY_ERROR_CODES];

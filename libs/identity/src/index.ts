@@ -1,4 +1,5 @@
 export * from './accounts/account.service';
+export * from './accounts/password-hasher.service';
 export * from './accounts/password.policy';
 export * from './http/console-cookies';
 export * from './http/console-session.guard';

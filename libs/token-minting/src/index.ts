@@ -2,6 +2,7 @@ export * from './issuing/token-issuer.service';
 export * from './resolution/bearer-cache.store';
 export * from './resolution/bearer-resolver.service';
 export * from './resolution/resolved-bearer';
+export * from './revocation/account-token-revoker.service';
 export * from './revocation/token-revoker.service';
 export * from './token-keys.constants';
 export * from './token-minting.env';

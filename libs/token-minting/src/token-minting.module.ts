@@ -4,6 +4,7 @@ import { QUEUES } from '@dify/queue-contracts';
 import { TokenIssuer } from './issuing/token-issuer.service';
 import { BearerCacheStore } from './resolution/bearer-cache.store';
 import { BearerResolver } from './resolution/bearer-resolver.service';
+import { AccountTokenRevoker } from './revocation/account-token-revoker.service';
 import { TokenRevoker } from './revocation/token-revoker.service';
 import { DEFAULT_TOKEN_MINTING_SETTINGS, type TokenMintingSettings } from './token-minting.env';
 import { TOKEN_MINTING_SETTINGS } from './token-minting.tokens';
@@ -13,6 +14,7 @@ import { TokenUsageRecorder } from './usage/token-usage-recorder.service';
 import { TokenUsageWriter } from './usage/token-usage-writer.service';
 
 const SERVICES = [
+  AccountTokenRevoker,
   BearerCacheStore,
   BearerResolver,
   TokenIssuer,

@@ -15,4 +15,5 @@ export const IDENTITY_ERROR_STATUSES: Readonly<Record<IdentityErrorCode, number>
   [IDENTITY_ERROR_CODES.workspaceNotFound]: 404,
   [IDENTITY_ERROR_CODES.noWorkspace]: 409,
   [IDENTITY_ERROR_CODES.workspaceSwitchConflict]: 409,
+  [IDENTITY_ERROR_CODES.accountNotFound]: 404,
 };

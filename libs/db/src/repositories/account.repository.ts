@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Account, type AccountStatus } from '../entities/account.entity';
+import { queryRows } from './returning-query';
 
 export interface NewAccount {
   readonly id: string;
@@ -41,6 +42,20 @@ export class AccountRepository {
 
   async insert(manager: EntityManager, account: NewAccount): Promise<void> {
     await manager.insert(Account, { ...account, status: 'active' });
+  }
+
+  /** Sets the status of the account with this (normalised) email; answers its id, or null. */
+  async setStatusByEmail(
+    manager: EntityManager,
+    email: string,
+    status: AccountStatus,
+  ): Promise<string | null> {
+    const rows = await queryRows<{ id: string }>(
+      manager,
+      `UPDATE accounts SET status = $2, updated_at = now() WHERE lower(email) = lower($1) RETURNING id`,
+      [email, status],
+    );
+    return rows[0]?.id ?? null;
   }
 
   async updatePasswordHash(id: string, passwordHash: string): Promise<void> {

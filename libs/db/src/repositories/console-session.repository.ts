@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from './returning-query';
 
 export interface RefreshTokenState {
@@ -89,6 +89,18 @@ export class ConsoleSessionRepository {
       [sessionId, accountId],
     );
     return rows.length > 0;
+  }
+
+  /** Revokes every token of every session of the account; answers how many were still live. */
+  async revokeAccount(manager: EntityManager, accountId: string): Promise<number> {
+    const rows = await queryRows(
+      manager,
+      `UPDATE console_refresh_tokens SET revoked_at = now()
+        WHERE account_id = $1 AND revoked_at IS NULL
+        RETURNING id`,
+      [accountId],
+    );
+    return rows.length;
   }
 
   /** Revokes every token of the session; answers how many were still live. */

@@ -226,6 +226,29 @@ export class OAuthAccessTokenRepository {
     return rows[0] ? lockedToken(rows[0]) : null;
   }
 
+  /**
+   * Revokes every live token of the account in one statement (rows locked as they are updated)
+   * and answers the hashes they held, for the caller to evict from the bearer cache.
+   */
+  async revokeAllOfAccount(
+    manager: EntityManager,
+    accountId: string,
+  ): Promise<{ id: string; tokenHash: string }[]> {
+    const rows = await queryRows<{ id: string; token_hash: string }>(
+      manager,
+      `WITH live AS (
+         SELECT id, token_hash FROM oauth_access_tokens
+          WHERE account_id = $1 AND revoked_at IS NULL AND token_hash IS NOT NULL
+            FOR UPDATE
+       )
+       UPDATE oauth_access_tokens t SET revoked_at = now(), token_hash = NULL
+         FROM live WHERE t.id = live.id
+       RETURNING t.id, live.token_hash`,
+      [accountId],
+    );
+    return rows.map((row) => ({ id: row.id, tokenHash: row.token_hash }));
+  }
+
   /** Revokes a row the caller has locked; the hash goes so the token can never match again. */
   async revokeLocked(manager: EntityManager, id: string): Promise<boolean> {
     const rows = await queryRows(

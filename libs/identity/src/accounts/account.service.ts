@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AccountRepository,
+  ConsoleSessionRepository,
   WorkspaceRepository,
   type AccountListing,
   type WorkspaceRole,
@@ -51,6 +52,7 @@ export class AccountService {
     private readonly dataSource: DataSource,
     private readonly accounts: AccountRepository,
     private readonly workspaces: WorkspaceRepository,
+    private readonly consoleSessions: ConsoleSessionRepository,
     private readonly passwords: PasswordHasher,
     @Inject(IDENTITY_SETTINGS) private readonly settings: Pick<IdentitySettings, 'allowRegister'>,
   ) {}
@@ -91,6 +93,23 @@ export class AccountService {
     return this.dataSource.transaction((manager) =>
       this.insert(manager, account, passwordHash, placement),
     );
+  }
+
+  /**
+   * Bans the account: it can no longer sign in, and every console session of it ends (the
+   * session check reads the status on each call; the refresh tokens are revoked as well). Its
+   * device tokens belong to token-minting, which the caller asks to revoke with the id answered.
+   */
+  async disable(rawEmail: string): Promise<string> {
+    const email = normalizeEmail(rawEmail);
+    return this.dataSource.transaction(async (manager) => {
+      const accountId = await this.accounts.setStatusByEmail(manager, email, 'banned');
+      if (!accountId) {
+        throw new IdentityError(IDENTITY_ERROR_CODES.accountNotFound, `No account for ${email}`);
+      }
+      await this.consoleSessions.revokeAccount(manager, accountId);
+      return accountId;
+    });
   }
 
   list(): Promise<AccountListing[]> {

@@ -2,23 +2,34 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import {
   AccountRepository,
+  ConsoleSessionRepository,
   dataSourceOptions,
+  OAuthAccessTokenRepository,
   WORKSPACE_ROLES,
   WorkspaceRepository,
   type WorkspaceRole,
 } from '@dify/db';
 import { DomainError } from '@dify/domain';
-import { databaseEnv, loadEnvOrExit } from '@dify/platform';
+import { AccountService, PasswordHasher } from '@dify/identity';
+import { databaseEnv, loadEnvOrExit, redisEnv, redisOptionsFromUrl } from '@dify/platform';
+import { AccountTokenRevoker, BearerCacheStore } from '@dify/token-minting';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { AccountService } from './accounts/account.service';
-import { PasswordHasher } from './accounts/password-hasher.service';
 
 const USAGE = `usage:
   npm run accounts -- create --email EMAIL --name NAME --password PASSWORD [--workspace NAME] [--role ${WORKSPACE_ROLES.join('|')}]
   npm run accounts -- list
+  npm run accounts -- disable --email EMAIL
 
 create: a new account with its own workspace, or, with --workspace naming an existing workspace,
-a member of it (role normal unless --role says otherwise).`;
+a member of it (role normal unless --role says otherwise).
+disable: bans the account; its console sessions and device tokens stop working at once.`;
+
+const COMMANDS = ['create', 'list', 'disable'] as const;
+type Command = (typeof COMMANDS)[number];
+
+const isCommand = (value: string | undefined): value is Command =>
+  (COMMANDS as readonly (string | undefined)[]).includes(value);
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
 
@@ -51,7 +62,7 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  if (command !== 'create' && command !== 'list') throw new UsageError('unknown command');
+  if (!isCommand(command)) throw new UsageError('unknown command');
   const role = roleOf(values.role);
 
   const config = loadEnvOrExit('accounts', databaseEnv);
@@ -64,11 +75,14 @@ async function main(): Promise<void> {
       dataSource,
       new AccountRepository(dataSource),
       new WorkspaceRepository(dataSource),
+      new ConsoleSessionRepository(dataSource),
       new PasswordHasher(),
       // Operators create accounts whatever ALLOW_REGISTER says; it governs self-service only.
       { allowRegister: true },
     );
-    if (command === 'create') {
+    if (command === 'disable') {
+      await disable(dataSource, accounts, required(values.email, '--email'));
+    } else if (command === 'create') {
       const created = await accounts.create(
         {
           email: required(values.email, '--email'),
@@ -99,6 +113,31 @@ async function main(): Promise<void> {
     }
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/** Bans the account, then revokes its device tokens and evicts them from the bearer cache. */
+async function disable(
+  dataSource: DataSource,
+  accounts: AccountService,
+  email: string,
+): Promise<void> {
+  const config = loadEnvOrExit('accounts', redisEnv);
+  const redis = new Redis({
+    ...redisOptionsFromUrl(config.REDIS_URL),
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    maxRetriesPerRequest: 2,
+  });
+  try {
+    const accountId = await accounts.disable(email);
+    const revoked = await new AccountTokenRevoker(
+      dataSource,
+      new OAuthAccessTokenRepository(dataSource),
+      new BearerCacheStore(redis),
+    ).revokeAll(accountId);
+    out(`disabled ${accountId}; revoked ${revoked.length} device tokens`);
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
   }
 }
 
