@@ -1,6 +1,7 @@
 export * from './audit/record-quietly';
 export * from './client-ip/client-ip';
 export * from './client-ip/ip-address';
+export * from './client-ip/network-prefix';
 export * from './client-ip/trusted-proxies';
 export * from './client-ip/trusted-proxy.env';
 export * from './env/boot-env';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 // The services run on the real DbModule (TokenIssuer needs it). `@dify/db` is outside
 // device-flow's boundary, which is right for the library; its integration tests are the exception.
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -120,11 +121,12 @@ describe('DeviceLookupService (real Redis and Postgres)', () => {
     });
   });
 
-  it('answers 429 to everyone, valid codes included, once the global miss budget is spent', async () => {
+  it('answers 429 to every anonymous caller, valid codes included, once the global miss budget is spent', async () => {
     const { lookup, issue } = await start(5);
     const flow = await issue();
+    // Five networks, one miss each: no network's own budget is spent, the global one is.
     for (let i = 0; i < 5; i += 1) {
-      await lookup.lookup('ABCD-EFGH', `198.51.100.${10 + i}`);
+      await lookup.lookup('ABCD-EFGH', `198.51.${10 + i}.1`);
     }
 
     const limited = lookup.lookup(flow.user_code, '192.0.2.200');
@@ -135,5 +137,52 @@ describe('DeviceLookupService (real Redis and Postgres)', () => {
     await expect(lookup.lookup(undefined, '192.0.2.201')).rejects.toBeInstanceOf(
       RateLimitExceededError,
     );
+  });
+
+  it('keeps a signed-in person’s lookups working once the anonymous budget is spent', async () => {
+    const { lookup, issue } = await start(5);
+    const flow = await issue();
+    for (let i = 0; i < 5; i += 1) await lookup.lookup('ABCD-EFGH', `198.51.${20 + i}.1`);
+    await expect(lookup.lookup(flow.user_code, '192.0.2.210')).rejects.toBeInstanceOf(
+      RateLimitExceededError,
+    );
+
+    const person = randomUUID();
+    await expect(lookup.lookup(flow.user_code, '192.0.2.210', person)).resolves.toMatchObject({
+      valid: true,
+    });
+    // The person's own misses come out of their account's budget (1 an hour at this setting).
+    await expect(lookup.lookup('ABCD-EFGH', '192.0.2.210', person)).resolves.toMatchObject({
+      valid: false,
+    });
+    await expect(lookup.lookup(flow.user_code, '192.0.2.210', person)).rejects.toBeInstanceOf(
+      RateLimitExceededError,
+    );
+    await expect(lookup.lookup(flow.user_code, '192.0.2.210', randomUUID())).resolves.toMatchObject(
+      { valid: true },
+    );
+  });
+
+  it('keeps each network prefix to its own share of the anonymous budget', async () => {
+    const { lookup, issue } = await start(20);
+    const flow = await issue();
+    // 20 an hour overall: 2 for each /24 (IPv4) or /48 (IPv6).
+    await lookup.lookup('ABCD-EFGH', '203.0.113.1');
+    await lookup.lookup('ABCD-EFGH', '203.0.113.2');
+    await expect(lookup.lookup(flow.user_code, '203.0.113.77')).rejects.toBeInstanceOf(
+      RateLimitExceededError,
+    );
+    await expect(lookup.lookup(flow.user_code, '203.0.114.1')).resolves.toMatchObject({
+      valid: true,
+    });
+
+    await lookup.lookup('ABCD-EFGH', '2001:db8:1:1::1');
+    await lookup.lookup('ABCD-EFGH', '2001:db8:1:ffff::2');
+    await expect(lookup.lookup(flow.user_code, '2001:db8:1::3')).rejects.toBeInstanceOf(
+      RateLimitExceededError,
+    );
+    await expect(lookup.lookup(flow.user_code, '2001:db8:2::1')).resolves.toMatchObject({
+      valid: true,
+    });
   });
 });

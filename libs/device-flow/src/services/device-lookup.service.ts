@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DEVICE_FLOW, normalizeUserCode } from '@dify/domain';
 import {
+  networkPrefixOf,
   RATE_LIMIT_WINDOW_SECONDS,
   RateLimitExceededError,
   RateLimiter,
@@ -34,24 +35,34 @@ export class DeviceLookupService {
   ) {}
 
   /**
-   * Contract §5.3, in its order: IP bucket → global miss budget → validation → normalisation →
-   * reads. Throws RateLimitExceededError (either bucket) or `invalid_request` (missing or empty
-   * `user_code`: not a miss, and nothing is read).
+   * In this order: IP bucket → failed-lookup budget → validation → normalisation → reads. Throws
+   * RateLimitExceededError (any bucket) or `invalid_request` (missing or empty `user_code`: not a
+   * miss, and nothing is read).
+   *
+   * The failed-lookup budget bounds guessing (RFC 8628 §5.1) without letting anyone switch
+   * sign-in off for everyone: a signed-in console account (`accountId`) spends a budget of its
+   * own; an anonymous caller spends both its network's share and the global anonymous budget, so
+   * one network cannot spend the whole of it, and nobody can spend a signed-in person's.
    */
-  async lookup(rawUserCode: string | undefined, ip: string): Promise<DeviceLookupResponse> {
+  async lookup(
+    rawUserCode: string | undefined,
+    ip: string,
+    accountId?: string,
+  ): Promise<DeviceLookupResponse> {
     await this.rateLimiter.enforce(
       rateLimitKey.deviceLookup(ip),
       this.settings.deviceLookupRateLimitPer5Min,
       RATE_LIMIT_WINDOW_SECONDS.deviceLookup,
     );
-    // RFC 8628 §5.1: once guessing is under way somewhere, every lookup waits, valid codes
-    // included; otherwise an attacker spread over many IPs would keep the oracle open.
-    const budget = await this.rateLimiter.check(
-      rateLimitKey.deviceLookupMiss(),
-      this.settings.deviceLookupFailureBudgetPerHour,
-      RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
-    );
-    if (!budget.allowed) throw new RateLimitExceededError(budget.retryAfterMs);
+    const budgets = this.missBudgets(ip, accountId);
+    for (const budget of budgets) {
+      const state = await this.rateLimiter.check(
+        budget.key,
+        budget.limit,
+        RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
+      );
+      if (!state.allowed) throw new RateLimitExceededError(state.retryAfterMs);
+    }
 
     if (rawUserCode === undefined || rawUserCode.trim() === '') {
       throw new DeviceFlowError(DEVICE_ERROR_CODES.invalidRequest, 'user_code is required');
@@ -61,10 +72,9 @@ export class DeviceLookupService {
     const deviceCode = userCode === null ? null : await this.store.resolveUserCode(userCode);
     const state = deviceCode === null ? null : await this.store.readState(deviceCode);
     if (state === null) {
-      await this.rateLimiter.record(
-        rateLimitKey.deviceLookupMiss(),
-        RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
-      );
+      for (const budget of budgets) {
+        await this.rateLimiter.record(budget.key, RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss);
+      }
       return UNKNOWN;
     }
     if (state.status !== DEVICE_STATUS.pending) {
@@ -77,7 +87,38 @@ export class DeviceLookupService {
       client_id: state.clientId,
     };
   }
+
+  private missBudgets(ip: string, accountId: string | undefined): MissBudget[] {
+    const global = this.settings.deviceLookupFailureBudgetPerHour;
+    if (accountId !== undefined) {
+      return [
+        {
+          key: rateLimitKey.deviceLookupMissByAccount(accountId),
+          limit: Math.max(1, Math.ceil(global / ACCOUNT_SHARE)),
+        },
+      ];
+    }
+    return [
+      {
+        key: rateLimitKey.deviceLookupMissByNetwork(networkPrefixOf(ip)),
+        limit: Math.max(1, Math.ceil(global / NETWORK_SHARE)),
+      },
+      { key: rateLimitKey.deviceLookupMiss(), limit: global },
+    ];
+  }
 }
+
+interface MissBudget {
+  readonly key: string;
+  readonly limit: number;
+}
+
+/**
+ * Shares of `DEVICE_LOOKUP_FAILURE_BUDGET_PER_HOUR` (1000 by default): a network gets a tenth
+ * (100), a signed-in account a fiftieth (20), each at least 1.
+ */
+const NETWORK_SHARE = 10;
+const ACCOUNT_SHARE = 50;
 
 /**
  * PTTL rounded up to whole seconds: at least 1 while the code is valid, at most the flow

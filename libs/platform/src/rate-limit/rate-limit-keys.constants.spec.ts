@@ -36,6 +36,15 @@ describe('rateLimitKey', () => {
     expect(rateLimitKey.loginFailureByIp('198.51.100.1')).toBe('rl:login_failure:ip:198.51.100.1');
   });
 
+  it('builds the failed-lookup budgets of a network and of an account', () => {
+    expect(rateLimitKey.deviceLookupMissByNetwork('203.0.113.0/24')).toBe(
+      'rl:device_lookup_miss:net:203.0.113.0/24',
+    );
+    expect(rateLimitKey.deviceLookupMissByAccount('0190a0a0-0000-7000-8000-000000000001')).toBe(
+      'rl:device_lookup_miss:account:0190a0a0-0000-7000-8000-000000000001',
+    );
+  });
+
   it('builds the revocation key by client IP', () => {
     expect(rateLimitKey.revocation('203.0.113.9')).toBe('rl:revoke:ip:203.0.113.9');
   });

@@ -10,6 +10,8 @@ import { normalizeEmail } from '@dify/domain';
 export const RATE_LIMIT_KEY_PREFIX = {
   deviceCodeByIp: 'rl:device_code:ip:',
   deviceLookupByIp: 'rl:device_lookup:ip:',
+  deviceLookupMissByNetwork: 'rl:device_lookup_miss:net:',
+  deviceLookupMissByAccount: 'rl:device_lookup_miss:account:',
   ssoInitiateByIp: 'rl:sso_initiate:ip:',
   deviceDecisionByAccount: 'rl:device_decision:account:',
   approveExternalBySubject: 'rl:approve_external:subject:',
@@ -53,8 +55,14 @@ export const rateLimitKey = {
   deviceCode: (ip: string): string => bucket(RATE_LIMIT_KEY_PREFIX.deviceCodeByIp, ip, 'IP'),
   /** `GET …/device/lookup`, by client IP. */
   deviceLookup: (ip: string): string => bucket(RATE_LIMIT_KEY_PREFIX.deviceLookupByIp, ip, 'IP'),
-  /** Failed lookups across all clients: `check` on every lookup, `record` on a miss. */
+  /** Failed anonymous lookups across all clients: `check` on every lookup, `record` on a miss. */
   deviceLookupMiss: (): string => DEVICE_LOOKUP_MISS_KEY,
+  /** Failed anonymous lookups from one network (see `networkPrefixOf`), same modes. */
+  deviceLookupMissByNetwork: (prefix: string): string =>
+    bucket(RATE_LIMIT_KEY_PREFIX.deviceLookupMissByNetwork, prefix, 'network prefix'),
+  /** Failed lookups of one signed-in console account, instead of the anonymous budgets. */
+  deviceLookupMissByAccount: (accountId: string): string =>
+    bucket(RATE_LIMIT_KEY_PREFIX.deviceLookupMissByAccount, accountId, 'account id'),
   /** `GET …/sso-initiate`, by client IP. */
   ssoInitiate: (ip: string): string => bucket(RATE_LIMIT_KEY_PREFIX.ssoInitiateByIp, ip, 'IP'),
   /**
