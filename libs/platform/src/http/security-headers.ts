@@ -42,9 +42,12 @@ export function registerSecurityHeaders(
       setDefault(reply, 'x-frame-options', 'DENY');
       setDefault(reply, 'content-security-policy', "frame-ancestors 'none'");
     }
-    if (isApiPath(path) || isConsoleApiPath(path)) {
+    if (isApiPath(path)) {
       setDefault(reply, 'cache-control', 'no-store');
       setDefault(reply, 'pragma', 'no-cache');
+    } else if (isConsoleApiPath(path)) {
+      // Browsers only: Pragma is for HTTP/1.0 caches in front of API clients.
+      setDefault(reply, 'cache-control', 'no-store');
     }
     done(null, payload);
   });
