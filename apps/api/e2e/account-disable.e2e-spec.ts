@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { runBuiltCommand, ServiceProcess, signInToConsole } from '@dify/testing';
+import { isolatedKeyPrefix, runBuiltCommand, ServiceProcess, signInToConsole } from '@dify/testing';
 
 /**
  * Disabling an account from the operator command ends it everywhere at once: its device tokens
@@ -10,10 +10,14 @@ describe('disabling an account (accounts command, api and auth processes)', () =
   const password = 'disable-me-pass-1';
   let api: ServiceProcess;
   let auth: ServiceProcess;
+  // Buckets and caches of its own (other suites ask for codes from this address too); the
+  // command must evict from the same cache the gateway reads.
+  const redis = { REDIS_KEY_PREFIX: isolatedKeyPrefix('account-disable') };
+  const accounts = (args: string[]) => runBuiltCommand('accounts', args, redis);
 
   beforeAll(async () => {
-    auth = await ServiceProcess.start('auth');
-    api = await ServiceProcess.start('api', { AUTH_INTERNAL_URL: auth.baseUrl });
+    auth = await ServiceProcess.start('auth', redis);
+    api = await ServiceProcess.start('api', { ...redis, AUTH_INTERNAL_URL: auth.baseUrl });
   });
 
   afterAll(async () => {
@@ -51,7 +55,7 @@ describe('disabling an account (accounts command, api and auth processes)', () =
 
   it('answers 401 to the account’s device tokens and console session right after the ban', async () => {
     const email = `banned-${randomUUID()}@example.com`;
-    const created = runBuiltCommand('accounts', [
+    const created = accounts([
       'create',
       '--email',
       email,
@@ -66,7 +70,7 @@ describe('disabling an account (accounts command, api and auth processes)', () =
     // Both answers are now in the bearer cache.
     for (const token of tokens) expect((await account(token)).status).toBe(200);
 
-    const disabled = runBuiltCommand('accounts', ['disable', '--email', email.toUpperCase()]);
+    const disabled = accounts(['disable', '--email', email.toUpperCase()]);
     expect(disabled.stderr).toBe('');
     expect(disabled.status).toBe(0);
     expect(disabled.stdout).toContain('revoked 2 device tokens');
@@ -78,13 +82,13 @@ describe('disabling an account (accounts command, api and auth processes)', () =
     expect(profile.status).toBe(401);
     const login = await post('/console/api/login', { email, password });
     expect(login.status).toBe(401);
-    expect(runBuiltCommand('accounts', ['list']).stdout).toMatch(
+    expect(accounts(['list']).stdout).toMatch(
       new RegExp(`${email.replace(/[.]/g, '\\.')}\\tBanned\\tbanned`),
     );
   });
 
   it('refuses to disable an account that does not exist', () => {
-    const missing = runBuiltCommand('accounts', ['disable', '--email', 'nobody@example.com']);
+    const missing = accounts(['disable', '--email', 'nobody@example.com']);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('account_not_found');
   });

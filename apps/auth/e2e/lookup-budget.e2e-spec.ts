@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { runBuiltCommand, ServiceProcess, signInToConsole } from '@dify/testing';
+import { isolatedKeyPrefix, runBuiltCommand, ServiceProcess, signInToConsole } from '@dify/testing';
 
 /** The failed-lookup budget as the /device page meets it, through the gateway and auth. */
 describe('failed-lookup budget (api and auth processes)', () => {
@@ -7,8 +7,13 @@ describe('failed-lookup budget (api and auth processes)', () => {
   let auth: ServiceProcess;
 
   beforeAll(async () => {
-    auth = await ServiceProcess.start('auth', { DEVICE_LOOKUP_FAILURE_BUDGET_PER_HOUR: '10' });
-    api = await ServiceProcess.start('api', { AUTH_INTERNAL_URL: auth.baseUrl });
+    // Budgets of its own: other suites look codes up from this address too.
+    const redis = { REDIS_KEY_PREFIX: isolatedKeyPrefix('lookup-budget') };
+    auth = await ServiceProcess.start('auth', {
+      ...redis,
+      DEVICE_LOOKUP_FAILURE_BUDGET_PER_HOUR: '10',
+    });
+    api = await ServiceProcess.start('api', { ...redis, AUTH_INTERNAL_URL: auth.baseUrl });
   });
 
   afterAll(async () => {

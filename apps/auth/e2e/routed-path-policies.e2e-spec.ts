@@ -1,4 +1,4 @@
-import { type RawHttpAnswer, sendRawHttp, ServiceProcess } from '@dify/testing';
+import { isolatedKeyPrefix, type RawHttpAnswer, sendRawHttp, ServiceProcess } from '@dify/testing';
 
 const CODE_BODY = Buffer.from(JSON.stringify({ client_id: 'difyctl', device_label: 'laptop' }));
 
@@ -48,8 +48,10 @@ describe('path-based policies follow the routed path', () => {
   let api: ServiceProcess;
 
   beforeAll(async () => {
-    auth = await ServiceProcess.start('auth', { DEVICE_CODE_RATE_LIMIT_PER_HOUR: '2' });
-    api = await ServiceProcess.start('api', { AUTH_INTERNAL_URL: auth.baseUrl });
+    // Buckets of its own: other suites ask for codes from this address too.
+    const redis = { REDIS_KEY_PREFIX: isolatedKeyPrefix('routed-path') };
+    auth = await ServiceProcess.start('auth', { ...redis, DEVICE_CODE_RATE_LIMIT_PER_HOUR: '2' });
+    api = await ServiceProcess.start('api', { ...redis, AUTH_INTERNAL_URL: auth.baseUrl });
   });
 
   afterAll(async () => {
