@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, runBuiltCommand, ServiceProcess, waitFor } from '@dify/testing';
+import {
+  freePort,
+  isolatedKeyPrefix,
+  runBuiltCommand,
+  ServiceProcess,
+  waitFor,
+} from '@dify/testing';
 import type { Browser } from 'playwright-core';
 import {
   launchChromium,
@@ -34,7 +40,13 @@ describe('signing in the CLI through the /device page', () => {
   beforeAll(async () => {
     const apiPort = await freePort();
     webUrl = `http://127.0.0.1:${apiPort}`;
-    const urls = { CONSOLE_WEB_URL: webUrl, CONSOLE_API_URL: webUrl };
+    // A key prefix of its own: the per-IP issuance bucket of 127.0.0.1 is not shared with the
+    // other suites of the run, which request codes from the same address.
+    const urls = {
+      CONSOLE_WEB_URL: webUrl,
+      CONSOLE_API_URL: webUrl,
+      REDIS_KEY_PREFIX: isolatedKeyPrefix('cli-journey'),
+    };
     const [started, launched] = await Promise.all([
       ServiceProcess.start('auth', urls),
       launchChromium(),
@@ -89,6 +101,8 @@ describe('signing in the CLI through the /device page', () => {
     const link = await waitFor(() => /^Link: (\S+)$/m.exec(stderr)?.[1], {
       timeoutMs: 30_000,
       description: 'the Link: line of difyctl login',
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\ndifyctl stderr so far:\n${stderr}`);
     });
     const userCode = /^Code: (\S+)$/m.exec(stderr)?.[1];
     expect(link).toBe(`${webUrl}/device?user_code=${userCode}`);
