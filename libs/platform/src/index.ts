@@ -28,6 +28,7 @@ export * from './logging/logger-options';
 export * from './logging/logging.module';
 export * from './logging/redaction';
 export * from './logging/request-id';
+export * from './logging/secret-keys';
 export * from './logging/secret-text';
 export * from './metrics/metrics.service';
 export * from './queue/queue-connection';

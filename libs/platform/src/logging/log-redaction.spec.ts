@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import { ReplyError } from 'ioredis';
 import pino from 'pino';
 import { serviceLoggerOptions } from './logger-options';
-import { isSecretLogKey, redactLogValue } from './log-value.redactor';
+import { redactLogValue } from './log-value.redactor';
+import { isSecretLogKey } from './secret-keys';
 import { redactUrl } from './redaction';
 import { redactSecretText } from './secret-text';
 
@@ -119,6 +120,8 @@ describe('the service loggers', () => {
         header: `Bearer ${SSO_TOKEN}`,
         stored: { hash: ARGON2 },
         url: 'redis://worker:hunter2hunter2@redis.internal:6379/0',
+        header2: 'console_access_token=opaque-1; csrf_token=opaque-2; theme=dark',
+        query: 'GET /device?user_code=abcd-efgh&code=opaque-3&lang=en',
         escaped: JSON.stringify({ note: `line\n${USER_CODE}`, cookie: JWT }),
       },
       `polled ${DEVICE_CODE} for ${ACCOUNT_TOKEN}`,
@@ -128,6 +131,9 @@ describe('the service loggers', () => {
     expectNoSecret(output());
     expect(output()).not.toContain('hunter2');
     expect(output()).toContain('redis://worker:[Redacted]@redis.internal:6379/0');
+    expect(output()).not.toMatch(/opaque-\d|abcd-efgh/);
+    expect(output()).toContain('theme=dark');
+    expect(output()).toContain('lang=en');
   });
 
   it('keep what an operator needs: ids, codes of errors, counts and status', () => {
@@ -242,7 +248,7 @@ describe('redactSecretText', () => {
   it('leaves ordinary text alone', () => {
     const text =
       '{"time":"2026-12-01T10:00:00.000Z","request_id":"0190c3f2-8a7b-7c3d-9e1f-0a1b2c3d4e5f",' +
-      '"msg":"GET /health/ready answered READ-ONLY in 12 ms","hit_rate":"ABCD_EFGH"}';
+      '"msg":"GET /health/ready?verbose=1 answered READ-ONLY in 12 ms","hit_rate":"ABCD_EFGH"}';
     expect(redactSecretText(text)).toBe(text);
   });
 

@@ -1,4 +1,4 @@
-import { isSecretLogKey } from './log-value.redactor';
+import { isSecretLogKey } from './secret-keys';
 import { REDACTED } from './secret-text';
 
 /** Replaces the values of secret query parameters (`?user_code=…`) in a URL path for logging. */

@@ -1,3 +1,5 @@
+import { isSecretLogKey } from './secret-keys';
+
 /** What a redacted secret is replaced with, in structured fields and inside text alike. */
 export const REDACTED = '[Redacted]';
 
@@ -23,6 +25,10 @@ const PREFIXED_SECRETS = new RegExp(
 // The password of a connection URL (`redis://user:secret@host`); the scheme and user name stay.
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@"]*:)[^\s/@"]+@/g;
 
+// `name=value` as in a query string or a Cookie header; the value stops at a separator, a quote
+// or the backslash of an escaped quote.
+const ASSIGNMENT = /([A-Za-z][A-Za-z0-9_.-]*)=([^;&\s"\\]+)/g;
+
 // The user-code alphabet: no I, O, Z, 0, 1 or 2, so codes read unambiguously aloud.
 const USER_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXY3456789';
 const IN_ALPHABET = new Uint8Array(128);
@@ -33,7 +39,17 @@ const USER_CODE_HALF = 4;
 export function redactSecretText(text: string): string {
   let redacted = text.replace(PREFIXED_SECRETS, REDACTED);
   if (redacted.includes('://')) redacted = redacted.replace(URL_PASSWORD, `$1${REDACTED}@`);
+  if (redacted.includes('=')) redacted = redacted.replace(ASSIGNMENT, redactAssignment);
   return redactUserCodes(redacted);
+}
+
+// A query string redacted before (see redactUrl) is left as it was written.
+const ALREADY_REDACTED = new Set([REDACTED, encodeURIComponent(REDACTED)]);
+
+/** `csrf_token=…`, `password=…`, `code=…` keep their name and lose their value. */
+function redactAssignment(assignment: string, name: string, value: string): string {
+  if (ALREADY_REDACTED.has(value) || !isSecretLogKey(name)) return assignment;
+  return `${name}=${REDACTED}`;
 }
 
 /**
