@@ -23,6 +23,7 @@ export * from './http/ops-context.factory';
 export * from './http/protocol-paths';
 export * from './http/request-context';
 export * from './http/security-headers';
+export * from './logging/console-capture';
 export * from './logging/log-value.redactor';
 export * from './logging/logger-options';
 export * from './logging/logging.module';
