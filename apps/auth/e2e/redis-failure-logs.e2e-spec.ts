@@ -221,10 +221,16 @@ describe('logs while Redis refuses writes (api, auth and worker processes)', () 
       const [forPoll, forApprove] = [await requestCode(), await requestCode()];
       try {
         const approved = await approveAcrossFailure(forApprove.user_code, async () => {
-          // The failover: the standby, in sync, is promoted and the old primary follows it.
-          await redis.control.call('WAIT', '1', '5000');
+          // The failover: the standby, holding the approval's guard and so everything written
+          // before it, is promoted and the old primary follows it.
+          await waitFor(async () => (await standby.control.keys('*approval_guard*')).length > 0, {
+            description: 'the standby to hold the approval guard',
+          });
           await standby.promote();
           await redis.replicate(standby);
+          // Until its first sync is loaded a replica answers LOADING; the publish must meet
+          // READONLY, the refusal of a replica in service.
+          await redis.waitUntilInSync();
         });
         expect(approved.status).toBe(500);
         await driveWhileBroken(forPoll, token);
