@@ -23,7 +23,10 @@ function isJsonObject(line: string): boolean {
   }
 }
 
-const USER_CODE = /[ABCDEFGHJKLMNPQRSTUVWXY3456789]{4}-[ABCDEFGHJKLMNPQRSTUVWXY3456789]{4}/;
+// A user code standing alone, as codes are issued: the same run inside a longer random id (a
+// mail message id, a job id) is not one.
+const USER_CODE =
+  /(?<![A-Z0-9])[ABCDEFGHJKLMNPQRSTUVWXY3456789]{4}-[ABCDEFGHJKLMNPQRSTUVWXY3456789]{4}(?![A-Z0-9])/;
 
 /**
  * Redis refusing writes in the middle of the device flow: out of memory (`maxmemory` with
