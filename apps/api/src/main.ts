@@ -1,11 +1,18 @@
 import 'reflect-metadata';
-import { exitGracefullyOnSignals, loadEnvOrExit } from '@dify/platform';
+import {
+  captureConsole,
+  createServiceLogger,
+  exitGracefullyOnSignals,
+  loadEnvOrExit,
+} from '@dify/platform';
 import { Logger } from 'nestjs-pino';
 import { createApiApp } from './app/api-app.factory';
 import { apiEnvSchema } from './app/api.env';
 
 async function bootstrap(): Promise<void> {
   const config = loadEnvOrExit('api', apiEnvSchema);
+  // Libraries that print go through the redacting logger too.
+  captureConsole(createServiceLogger('api', config.LOG_LEVEL));
   const app = await createApiApp(config);
   const logger = app.get(Logger);
   exitGracefullyOnSignals(app, logger);

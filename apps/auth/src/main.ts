@@ -1,11 +1,18 @@
 import 'reflect-metadata';
-import { exitGracefullyOnSignals, loadEnvOrExit } from '@dify/platform';
+import {
+  captureConsole,
+  createServiceLogger,
+  exitGracefullyOnSignals,
+  loadEnvOrExit,
+} from '@dify/platform';
 import { Logger } from 'nestjs-pino';
 import { createAuthApp } from './app/auth-app.factory';
 import { authEnvSchema } from './app/auth.env';
 
 async function bootstrap(): Promise<void> {
   const config = loadEnvOrExit('auth', authEnvSchema);
+  // Libraries that print go through the redacting logger too.
+  captureConsole(createServiceLogger('auth', config.LOG_LEVEL));
   const app = await createAuthApp(config);
   const logger = app.get(Logger);
   exitGracefullyOnSignals(app, logger);

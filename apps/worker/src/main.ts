@@ -1,10 +1,18 @@
 import 'reflect-metadata';
-import { createOpsContext, exitGracefullyOnSignals, loadEnvOrExit } from '@dify/platform';
+import {
+  captureConsole,
+  createOpsContext,
+  createServiceLogger,
+  exitGracefullyOnSignals,
+  loadEnvOrExit,
+} from '@dify/platform';
 import { WorkerModule } from './app/worker.module';
 import { workerEnvSchema } from './app/worker.env';
 
 async function bootstrap(): Promise<void> {
   const config = loadEnvOrExit('worker', workerEnvSchema);
+  // Libraries that print go through the redacting logger too.
+  captureConsole(createServiceLogger('worker', config.LOG_LEVEL));
   const worker = await createOpsContext(WorkerModule.forRoot(config), {
     port: config.WORKER_HEALTH_PORT,
     host: config.HOST,
