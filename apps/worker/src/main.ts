@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { createOpsContext, exitGracefullyOnSignals, loadEnvOrExit } from '@dify/platform';
+import {
+  createOpsContext,
+  exitGracefullyOnSignals,
+  HealthService,
+  loadEnvOrExit,
+  startService,
+} from '@dify/platform';
 import { WorkerModule } from './app/worker.module';
 import { workerEnvSchema } from './app/worker.env';
 
@@ -9,10 +15,10 @@ async function bootstrap(): Promise<void> {
     port: config.WORKER_HEALTH_PORT,
     host: config.HOST,
   });
-  exitGracefullyOnSignals(worker, worker.logger);
+  exitGracefullyOnSignals(worker, worker.logger, { readiness: worker.context.get(HealthService) });
   worker.logger.log(
     `worker consuming [${config.WORKER_QUEUES.join(', ')}]; health on :${worker.opsPort}`,
   );
 }
 
-void bootstrap();
+startService('worker', { port: 'WORKER_HEALTH_PORT' }, bootstrap);
