@@ -8,3 +8,7 @@ export * from './test-queues';
 export * from './readme-env';
 export * from './cookie-jar';
 export * from './console-session';
+export * from './clusters/throwaway-postgres';
+export * from './clusters/throwaway-redis';
+export * from './clusters/throwaway-backends';
+export * from './timed-fetch';
