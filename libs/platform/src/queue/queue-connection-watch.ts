@@ -1,13 +1,30 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { WorkerHost } from '@nestjs/bullmq';
 import { QueueBase, Worker } from 'bullmq';
-import { type ReadyEvents, watchRedisConnection } from '../redis/redis-connection-watch';
+import { isDependencyOutage } from '../errors/dependency-outage';
+import {
+  type ErrorEvents,
+  type ReadyEvents,
+  watchRedisConnection,
+} from '../redis/redis-connection-watch';
+
+type WatchableConnection = ErrorEvents & ReadyEvents;
+
+// BullMQ internals: the connection objects behind a queue or worker, each re-emitting its
+// client's `error` and `ready`. A worker has two (commands, and blocking reads).
+interface BullConnections {
+  readonly connection: WatchableConnection;
+  readonly blockingConnection?: WatchableConnection;
+}
+
+const logger = new Logger('Queue');
 
 /**
- * Every BullMQ queue and worker of the process gets a connection watch: BullMQ re-emits its
- * clients' errors on the queue or worker, and an emitter without an `error` listener ends up
- * printing stacks outside the JSON logs.
+ * Every BullMQ queue and worker of the process gets a watch on each of its connections: BullMQ
+ * re-emits their errors on the queue or worker, and an emitter without an `error` listener ends
+ * up printing stacks outside the JSON logs. Connection errors are logged once per state change
+ * by the watch; anything else a queue or worker reports is logged as it comes.
  */
 @Injectable()
 export class QueueConnectionWatch implements OnApplicationBootstrap {
@@ -20,15 +37,26 @@ export class QueueConnectionWatch implements OnApplicationBootstrap {
       if (instance instanceof QueueBase) watched.add(instance);
       else if (instance instanceof WorkerHost) watched.add(instance.worker as QueueBase);
     }
+    // Two modules registering one queue hold two instances of it; one log line per outage
+    // and queue is enough.
+    const labels = new Set<string>();
     for (const emitter of watched) {
-      if (emitter instanceof Worker) {
-        // A worker announces `ready` each time its blocking connection is back.
-        watchRedisConnection(emitter, `worker:${emitter.name}`);
-      } else {
-        // A queue does not re-emit `ready`; its connection object does (a BullMQ internal).
-        const connection = (emitter as unknown as { connection: ReadyEvents }).connection;
-        watchRedisConnection(emitter, `queue:${emitter.name}`, connection);
+      const label = `${emitter instanceof Worker ? 'worker' : 'queue'}:${emitter.name}`;
+      const connections = emitter as unknown as BullConnections;
+      if (!labels.has(label)) {
+        labels.add(label);
+        watchRedisConnection(connections.connection, label);
+        if (connections.blockingConnection) {
+          watchRedisConnection(connections.blockingConnection, `${label}:blocking`);
+        }
       }
+      emitter.on('error', (error: Error) => {
+        if (isDependencyOutage(error)) return;
+        logger.warn(
+          { queue: emitter.name, error: { name: error.name, message: error.message } },
+          'queue error',
+        );
+      });
     }
   }
 }
