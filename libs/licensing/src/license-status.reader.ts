@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { allowsBearerApi, allowsEnterpriseFeatures, LicenseStatus } from '@dify/domain';
-import { isDependencyOutage } from '@dify/platform';
 import { LICENSE_CLOCK, type LicenseClock } from './license-clock';
 import { editionOf, type LicenseEdition } from './license-edition';
 import { evaluateLicense } from './license-evaluator';
@@ -86,9 +85,6 @@ export class LicenseStatusReader {
     try {
       stored = await this.store.read();
     } catch (error) {
-      // Redis being down says nothing about the licence: the request answers 503, and nothing
-      // is cached, so the status is read again as soon as Redis is back.
-      if (isDependencyOutage(error)) throw error;
       this.logger.warn({ err: error }, 'licence status unreadable; treating it as lost');
       return LicenseStatus.lost;
     }
