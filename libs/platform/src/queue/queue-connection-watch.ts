@@ -9,7 +9,11 @@ import {
   watchRedisConnection,
 } from '../redis/redis-connection-watch';
 
-type WatchableConnection = ErrorEvents & ReadyEvents;
+type WatchableConnection = ErrorEvents &
+  ReadyEvents & {
+    emit(event: string | symbol, ...args: unknown[]): boolean;
+    listenerCount(event: string | symbol): number;
+  };
 
 // BullMQ internals: the connection objects behind a queue or worker, each re-emitting its
 // client's `error` and `ready`. A worker has two (commands, and blocking reads).
@@ -41,8 +45,10 @@ export class QueueConnectionWatch implements OnApplicationBootstrap {
     // and queue is enough.
     const labels = new Set<string>();
     for (const emitter of watched) {
-      const label = `${emitter instanceof Worker ? 'worker' : 'queue'}:${emitter.name}`;
       const connections = emitter as unknown as BullConnections;
+      toleratesLateErrors(connections.connection);
+      if (connections.blockingConnection) toleratesLateErrors(connections.blockingConnection);
+      const label = `${emitter instanceof Worker ? 'worker' : 'queue'}:${emitter.name}`;
       if (!labels.has(label)) {
         labels.add(label);
         watchRedisConnection(connections.connection, label);
@@ -59,4 +65,15 @@ export class QueueConnectionWatch implements OnApplicationBootstrap {
       });
     }
   }
+}
+
+/**
+ * A BullMQ connection closed before Redis ever answered drops all its listeners, then reports
+ * the failed first connection as an `error` event: with no listener left, that is thrown as an
+ * unhandled rejection during shutdown. The connection is closed by then, so the error is moot.
+ */
+function toleratesLateErrors(connection: WatchableConnection): void {
+  const emit = connection.emit.bind(connection);
+  connection.emit = (event: string | symbol, ...args: unknown[]): boolean =>
+    event === 'error' && connection.listenerCount('error') === 0 ? false : emit(event, ...args);
 }
