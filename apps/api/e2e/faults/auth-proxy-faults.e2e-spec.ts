@@ -41,6 +41,8 @@ async function listenResettingMidResponse(port: number): Promise<Server> {
   return server;
 }
 
+// The run shares one issuance bucket per IP; this suite must not depend on what is left of it.
+const authEnv = { DEVICE_CODE_RATE_LIMIT_PER_HOUR: '100000' };
 const codeBody = JSON.stringify({ client_id: 'difyctl', device_label: 'proxy-faults' });
 
 /** The gateway's proxy to auth when auth misbehaves, disappears and comes back. */
@@ -64,6 +66,10 @@ describe('gateway proxy faults', () => {
       headers: { 'content-type': 'application/json' },
       body: codeBody,
     });
+
+  // Proxied and not rate-limited, so waiting on it costs no issuance bucket.
+  const authAnswers = async () =>
+    (await fetch(`${api.baseUrl}/.well-known/oauth-authorization-server`)).status === 200;
 
   const gatewayServesItsOwnRoutes = async () => {
     expect((await fetch(`${api.baseUrl}/health/live`)).status).toBe(200);
@@ -93,21 +99,22 @@ describe('gateway proxy faults', () => {
     expect(await down.json()).toEqual({ error: 'temporarily_unavailable' });
     await gatewayServesItsOwnRoutes();
 
-    auth = await ServiceProcess.start('auth', {}, { port: authPort });
-    await waitFor(async () => (await postCode()).status === 200, {
-      description: 'the gateway to reach auth again',
-    });
+    auth = await ServiceProcess.start('auth', authEnv, { port: authPort });
+    await waitFor(authAnswers, { description: 'the gateway to reach auth again' });
+    expect((await postCode()).status).toBe(200);
 
     await auth.stop('SIGKILL');
     const killed = await postCode();
     expect(killed.status).toBe(503);
     expect(await killed.json()).toEqual({ error: 'temporarily_unavailable' });
+    const metadata = await fetch(`${api.baseUrl}/.well-known/oauth-authorization-server`);
+    expect(metadata.status).toBe(503);
+    expect(await metadata.json()).toMatchObject({ code: 'service_unavailable', status: 503 });
     await gatewayServesItsOwnRoutes();
 
-    auth = await ServiceProcess.start('auth', {}, { port: authPort });
-    await waitFor(async () => (await postCode()).status === 200, {
-      description: 'the gateway to reach the restarted auth',
-    });
+    auth = await ServiceProcess.start('auth', authEnv, { port: authPort });
+    await waitFor(authAnswers, { description: 'the gateway to reach the restarted auth' });
+    expect((await postCode()).status).toBe(200);
   });
 
   it('proxies a request that expects 100-continue', async () => {
