@@ -1,5 +1,5 @@
 import { connect, createServer, type Socket } from 'node:net';
-import { ServiceProcess, waitFor } from '@dify/testing';
+import { freePort, ServiceProcess, waitFor } from '@dify/testing';
 
 const GRACE_SECONDS = 3;
 const RAW_SOCKETS = 30;
@@ -174,4 +174,18 @@ describe('graceful shutdown', () => {
       }
     },
   );
+
+  it('reports an unreachable database at start-up as JSON lines naming DATABASE_URL, then exits 1', async () => {
+    const closedPort = await freePort();
+    const api = await ServiceProcess.start(
+      'api',
+      { DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/dify` },
+      { waitUntilReady: false },
+    );
+    expect(await api.exited).toEqual({ code: 1, signal: null });
+    expect(api.lines.filter((line) => !line.startsWith('{'))).toEqual([]);
+    expect(api.logEntries().filter((entry) => entry.level === 'fatal')).toEqual([
+      expect.objectContaining({ service: 'api', variable: 'DATABASE_URL' }),
+    ]);
+  });
 });

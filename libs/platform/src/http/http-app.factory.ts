@@ -14,6 +14,7 @@ import { isDeviceProtocolPath, isVersionGatedPath, pathOf } from './protocol-pat
 import { registerSecurityHeaders } from './security-headers';
 import { ErrorEnvelopeFilter, type DomainErrorStatuses } from '../errors/error-envelope.filter';
 import { RequestValidationPipe } from '../errors/validation';
+import { BootLogger } from '../logging/boot-logger';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -73,6 +74,7 @@ export async function createHttpApp(
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: true,
+    logger: new BootLogger(),
     // A failed start-up reaches the caller, which reports it as one log line and exits 1.
     abortOnError: false,
   });
