@@ -64,18 +64,21 @@ describe('graceful shutdown', () => {
     const url = `${api.baseUrl}${PATH}`;
 
     // Keep-alive load running before and through the shutdown, until connections are refused.
-    const loopErrors: string[] = [];
+    // Each request carries its own id, so a reset can be checked against what the server read.
+    const loopErrors: { id: string; code: string }[] = [];
     let loopAnswers = 0;
+    let sent = 0;
     const loops = Array.from({ length: KEEP_ALIVE_LOOPS }, async () => {
       for (;;) {
+        const id = `load-${(sent += 1)}`;
         try {
-          const response = await fetch(url);
+          const response = await fetch(url, { headers: { 'x-request-id': id } });
           await response.arrayBuffer();
-          if (response.status !== 200) loopErrors.push(`status ${response.status}`);
+          if (response.status !== 200) loopErrors.push({ id, code: `status ${response.status}` });
           loopAnswers += 1;
         } catch (error) {
           const code = errorCode(error);
-          if (code !== 'ECONNREFUSED') loopErrors.push(code);
+          if (code !== 'ECONNREFUSED') loopErrors.push({ id, code });
           return;
         }
       }
@@ -133,7 +136,7 @@ describe('graceful shutdown', () => {
       `shutdown: not-ready after ${notReadyMs} ms, stopped accepting after ${stoppedAcceptingMs} ms, ` +
         `exit ${exit.code} after ${exitMs} ms; raw ${rawAnswers}/${RAW_SOCKETS * PIPELINED_PER_SOCKET} ` +
         `answered, ${rawErrors.length} errors; burst ${BURST - burstFailures.length}/${BURST}; ` +
-        `keep-alive ${loopAnswers} answers, ${loopErrors.length} resets\n`,
+        `keep-alive ${loopAnswers} answers, ${loopErrors.length} resets of unread requests\n`,
     );
 
     expect(exit).toEqual({ code: 0, signal: null });
@@ -145,7 +148,13 @@ describe('graceful shutdown', () => {
       [],
     );
     expect(burstFailures).toEqual([]);
-    expect(loopErrors).toEqual([]);
+    // A request on a connection the server had not yet accepted (still in the listen backlog
+    // when the listener closed) may be reset: it was never read. One the server read may not.
+    const readByServer = new Set(
+      api.logEntries().map((entry) => (entry.req as { id?: string } | undefined)?.id),
+    );
+    expect(loopErrors.filter((failure) => readByServer.has(failure.id))).toEqual([]);
+    expect(loopErrors.filter((failure) => failure.code.startsWith('status'))).toEqual([]);
     expect(slow.statuses).toEqual(['401']);
     expect(slow.error).toBeUndefined();
   });
