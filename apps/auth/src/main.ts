@@ -3,7 +3,10 @@ import {
   captureConsole,
   createServiceLogger,
   exitGracefullyOnSignals,
+  HealthService,
+  httpDrainOf,
   loadEnvOrExit,
+  startService,
 } from '@dify/platform';
 import { Logger } from 'nestjs-pino';
 import { createAuthApp } from './app/auth-app.factory';
@@ -15,9 +18,13 @@ async function bootstrap(): Promise<void> {
   captureConsole(createServiceLogger('auth', config.LOG_LEVEL));
   const app = await createAuthApp(config);
   const logger = app.get(Logger);
-  exitGracefullyOnSignals(app, logger);
+  exitGracefullyOnSignals(app, logger, {
+    readiness: app.get(HealthService),
+    connections: httpDrainOf(app),
+    graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+  });
   await app.listen(config.AUTH_PORT, config.HOST);
   logger.log(`auth listening on ${await app.getUrl()}`);
 }
 
-void bootstrap();
+startService('auth', { port: 'AUTH_PORT' }, bootstrap);

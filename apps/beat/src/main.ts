@@ -4,7 +4,9 @@ import {
   createOpsContext,
   createServiceLogger,
   exitGracefullyOnSignals,
+  HealthService,
   loadEnvOrExit,
+  startService,
 } from '@dify/platform';
 import { BeatModule } from './app/beat.module';
 import { beatEnvSchema } from './app/beat.env';
@@ -17,8 +19,8 @@ async function bootstrap(): Promise<void> {
     port: config.BEAT_HEALTH_PORT,
     host: config.HOST,
   });
-  exitGracefullyOnSignals(beat, beat.logger);
+  exitGracefullyOnSignals(beat, beat.logger, { readiness: beat.context.get(HealthService) });
   beat.logger.log(`beat running; health on :${beat.opsPort}`);
 }
 
-void bootstrap();
+startService('beat', { port: 'BEAT_HEALTH_PORT' }, bootstrap);

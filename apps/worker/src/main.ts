@@ -4,7 +4,9 @@ import {
   createOpsContext,
   createServiceLogger,
   exitGracefullyOnSignals,
+  HealthService,
   loadEnvOrExit,
+  startService,
 } from '@dify/platform';
 import { WorkerModule } from './app/worker.module';
 import { workerEnvSchema } from './app/worker.env';
@@ -17,10 +19,10 @@ async function bootstrap(): Promise<void> {
     port: config.WORKER_HEALTH_PORT,
     host: config.HOST,
   });
-  exitGracefullyOnSignals(worker, worker.logger);
+  exitGracefullyOnSignals(worker, worker.logger, { readiness: worker.context.get(HealthService) });
   worker.logger.log(
     `worker consuming [${config.WORKER_QUEUES.join(', ')}]; health on :${worker.opsPort}`,
   );
 }
 
-void bootstrap();
+startService('worker', { port: 'WORKER_HEALTH_PORT' }, bootstrap);
