@@ -292,6 +292,8 @@ async function bringUp() {
       `  beat health    ${url('beat', '/health/ready')}`,
       'Create the first account with:',
       "  npm run accounts -- create --email you@example.com --name You --password '<a strong password>'",
+      'Then sign in from a terminal (it prints a code to approve on the device page):',
+      `  npm run difyctl -- login${url('api') === 'http://localhost:5001' ? '' : ` --server ${url('api')}`}`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

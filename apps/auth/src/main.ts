@@ -1,16 +1,30 @@
 import 'reflect-metadata';
-import { exitGracefullyOnSignals, loadEnvOrExit } from '@dify/platform';
+import {
+  captureConsole,
+  createServiceLogger,
+  exitGracefullyOnSignals,
+  HealthService,
+  httpDrainOf,
+  loadEnvOrExit,
+  startService,
+} from '@dify/platform';
 import { Logger } from 'nestjs-pino';
 import { createAuthApp } from './app/auth-app.factory';
 import { authEnvSchema } from './app/auth.env';
 
 async function bootstrap(): Promise<void> {
   const config = loadEnvOrExit('auth', authEnvSchema);
+  // Libraries that print go through the redacting logger too.
+  captureConsole(createServiceLogger('auth', config.LOG_LEVEL));
   const app = await createAuthApp(config);
   const logger = app.get(Logger);
-  exitGracefullyOnSignals(app, logger);
+  exitGracefullyOnSignals(app, logger, {
+    readiness: app.get(HealthService),
+    connections: httpDrainOf(app),
+    graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+  });
   await app.listen(config.AUTH_PORT, config.HOST);
   logger.log(`auth listening on ${await app.getUrl()}`);
 }
 
-void bootstrap();
+startService('auth', { port: 'AUTH_PORT' }, bootstrap);

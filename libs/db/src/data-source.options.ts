@@ -21,6 +21,11 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: settings.poolMax },
+    extra: {
+      max: settings.poolMax,
+      // A Postgres that accepts connections but does not complete them (starting, overloaded)
+      // fails the request within this bound instead of holding it indefinitely.
+      connectionTimeoutMillis: 1_500,
+    },
   };
 }

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { loadEnvOrExit } from '@dify/platform';
-import pino from 'pino';
+import { createServiceLogger, loadEnvOrExit } from '@dify/platform';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source.options';
 import { migrateEnvSchema } from './migrate.env';
@@ -11,7 +10,7 @@ import { migrateEnvSchema } from './migrate.env';
  */
 async function main(): Promise<void> {
   const config = loadEnvOrExit('migrate', migrateEnvSchema);
-  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'migrate' } });
+  const logger = createServiceLogger('migrate', config.LOG_LEVEL);
   const command = process.argv[2] ?? 'migrate';
   if (command !== 'migrate' && command !== 'revert') {
     logger.error(`unknown command "${command}"; use migrate or revert`);
@@ -38,6 +37,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  pino({ base: { service: 'migrate' } }).error({ err: error }, 'migration failed');
+  // The error may quote a query's parameters or the connection URL: log it redacted.
+  createServiceLogger('migrate').error({ err: error }, 'migration failed');
   process.exit(1);
 });

@@ -3,7 +3,9 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import type { HealthIndicator } from './health/health-indicator';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
-import { bullRootOptions } from './queue/queue-connection';
+import { DiscoveryModule } from '@nestjs/core';
+import { bullRootOptions, type QueueRole } from './queue/queue-connection';
+import { QueueConnectionWatch } from './queue/queue-connection-watch';
 import type { RedisSettings } from './redis/redis-connection';
 import { RedisHealthIndicator, RedisModule } from './redis/redis.module';
 
@@ -15,6 +17,8 @@ export interface PlatformOptions {
   readonly http: boolean;
   /** Readiness checks besides Redis, provided by the process's other modules (e.g. Postgres). */
   readonly healthIndicators?: readonly Type<HealthIndicator>[];
+  /** Whether this process consumes jobs (worker) or only adds them; producers by default. */
+  readonly queueRole?: QueueRole;
   /** Hot paths served without a per-request logger (see LoggingOptions). */
   readonly unloggedPaths?: readonly string[];
 }
@@ -39,8 +43,10 @@ export class PlatformModule {
           http: options.http,
           indicators: [...(options.healthIndicators ?? []), RedisHealthIndicator],
         }),
-        BullModule.forRoot(bullRootOptions(options.redis)),
+        BullModule.forRoot(bullRootOptions(options.redis, options.queueRole ?? 'producer')),
+        DiscoveryModule,
       ],
+      providers: [QueueConnectionWatch],
     };
   }
 }

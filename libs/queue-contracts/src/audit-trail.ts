@@ -37,11 +37,37 @@ export class AuditTrail extends AuditSink {
       service: this.service,
       payload: input.payload ?? {},
     };
-    this.logger.info({ audit: true, ...record }, record.event);
+    this.logger.info(auditLogFields(record), record.event);
     await this.queue.add(JOBS.auditRecord, record, {
       ...DEFAULT_JOB_OPTIONS.audit,
       jobId: jobIds.auditRecord(record.eventId),
     });
     return record.eventId;
   }
+}
+
+/**
+ * The audit line under the names the audit trail is read by (`event_id`, `request_id`, …, the
+ * same names as the `audit_logs` columns), with the event's own fields beside them. A common
+ * field the event does not have is left out rather than logged as null.
+ */
+function auditLogFields(record: AuditRecordPayload): Record<string, unknown> {
+  const common: Record<string, unknown> = {
+    audit: true,
+    event: record.event,
+    event_id: record.eventId,
+    occurred_at: record.occurredAt,
+    service: record.service,
+    request_id: record.requestId,
+    subject_type: record.subjectType,
+    subject_email: record.subjectEmail,
+    subject_issuer: record.subjectIssuer,
+    account_id: record.accountId,
+    actor_account_id: record.actorAccountId,
+    ip: record.ip,
+  };
+  for (const key of Object.keys(common)) {
+    if (common[key] === undefined) delete common[key];
+  }
+  return { ...record.payload, ...common };
 }

@@ -9,3 +9,4 @@ export * from './payloads/token-touch.payload';
 export * from './queue-names';
 export * from './schedules';
 export * from './validate-payload';
+export * from './worker-lock-options';

@@ -11,3 +11,7 @@ export * from './console-session';
 export * from './fuzz/hostile-request';
 export * from './fuzz/raw-http';
 export * from './fuzz/secret-scan';
+export * from './clusters/throwaway-postgres';
+export * from './clusters/throwaway-redis';
+export * from './clusters/throwaway-backends';
+export * from './timed-fetch';

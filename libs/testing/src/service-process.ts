@@ -35,6 +35,8 @@ export function sharedServiceEnv(): Record<string, string> {
     SECRET_KEY: RUN_SECRET_KEY,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
+    // Tests stop services often; a test of the grace period sets its own.
+    SHUTDOWN_GRACE_SECONDS: '0',
     TZ: 'UTC',
   };
 }

@@ -1,6 +1,5 @@
-import { createHttpApp, publicUrlsAreHttps } from '@dify/platform';
+import { createHttpApp, createServiceLogger, publicUrlsAreHttps } from '@dify/platform';
 import { IDENTITY_ERROR_STATUSES } from '../console/identity-error.statuses';
-import pino from 'pino';
 import { AuthProxy } from '../proxy/auth-proxy';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiModule } from './api.module';
@@ -8,7 +7,11 @@ import type { ApiConfig } from './api.env';
 
 /** The gateway app as production runs it; tests build it the same way and listen where they like. */
 export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplication> {
-  const proxy = new AuthProxy(config.AUTH_INTERNAL_URL, gatewayLogger(config));
+  const proxy = new AuthProxy(
+    config.AUTH_INTERNAL_URL,
+    // The proxy runs outside Nest's logger (it sees requests first), so it gets its own.
+    createServiceLogger('api', config.LOG_LEVEL),
+  );
   const app = await createHttpApp(ApiModule.forRoot(config), {
     domainErrorStatuses: IDENTITY_ERROR_STATUSES,
     trustedProxies: config.TRUSTED_PROXY_CIDRS,
@@ -21,9 +24,4 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
     .getInstance()
     .addHook('onClose', () => proxy.close());
   return app;
-}
-
-/** The proxy runs outside Nest's logger (it sees requests first), so it gets its own. */
-function gatewayLogger(config: ApiConfig): pino.Logger {
-  return pino({ level: config.LOG_LEVEL, base: { service: 'api' } });
 }

@@ -1,5 +1,12 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { pathOf, REQUEST_ID_HEADER, requestIdOf } from '@dify/platform';
+import { pipeline } from 'node:stream';
+import {
+  isDeviceProtocolPath,
+  OUTAGE_RETRY_AFTER_SECONDS,
+  pathOf,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+} from '@dify/platform';
 import { type Dispatcher, Pool } from 'undici';
 
 // RFC 9110 §7.6.1: connection-specific headers never travel past one hop.
@@ -42,6 +49,9 @@ function withoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | 
 
 function forwardedHeaders(request: IncomingMessage): Record<string, string | string[]> {
   const headers = withoutHopByHop(request.headers);
+  // The gateway's own server already answered `100 Continue` to the client before the body
+  // was read; the expectation is settled on this hop and is not passed on.
+  delete headers.expect;
   const peer = request.socket.remoteAddress ?? 'unknown';
   const priorFor = request.headers['x-forwarded-for'];
   headers['x-forwarded-for'] = priorFor ? `${String(priorFor)}, ${peer}` : peer;
@@ -66,11 +76,17 @@ export class AuthProxy {
 
   constructor(
     authBaseUrl: string,
-    private readonly logger: { error(fields: object, message: string): void },
+    private readonly logger: { warn(fields: object, message: string): void },
   ) {
     const target = new URL(authBaseUrl);
     this.basePath = target.pathname.replace(/\/$/, '');
-    this.pool = new Pool(target.origin, { connections: 256, keepAliveTimeout: 30_000 });
+    this.pool = new Pool(target.origin, {
+      connections: 256,
+      keepAliveTimeout: 30_000,
+      // A hung auth must not hold gateway requests for undici's five-minute default.
+      headersTimeout: 15_000,
+      bodyTimeout: 15_000,
+    });
   }
 
   /** Takes the request over when it belongs to auth; answers whether it did. */
@@ -89,24 +105,58 @@ export class AuthProxy {
       .then(
         (answer) => {
           response.writeHead(answer.statusCode, withoutHopByHop(answer.headers));
-          answer.body.pipe(response);
+          // pipeline, not pipe: an upstream reset mid-body must end this response, not the
+          // process (a stream error without a listener is an uncaught exception).
+          pipeline(answer.body, response, (error) => {
+            if (error && !response.writableFinished) {
+              this.logger.warn(
+                { error: describe(error), request_id: requestIdOf(request) },
+                'auth response cut short',
+              );
+            }
+          });
         },
-        (error: unknown) => {
-          this.logger.error({ err: error, request_id: requestIdOf(request) }, 'auth unreachable');
-          if (response.headersSent) {
-            response.destroy();
-            return;
-          }
-          // Auth did not answer: the device envelope, as every device path speaks.
-          response
-            .writeHead(502, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-            .end('{"error":"server_error"}');
-        },
+        (error: unknown) => this.unreachable(request, response, error),
       );
     return true;
+  }
+
+  /** Auth did not answer (down, restarting, reset before its answer): a clear 503. */
+  private unreachable(request: IncomingMessage, response: ServerResponse, error: unknown): void {
+    this.logger.warn(
+      { error: describe(error), request_id: requestIdOf(request) },
+      'auth unreachable',
+    );
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    const body = isDeviceProtocolPath(pathOf(request.url ?? '/'))
+      ? { error: 'temporarily_unavailable' }
+      : {
+          code: 'service_unavailable',
+          message: 'The sign-in service is temporarily unavailable; retry shortly',
+          status: 503,
+        };
+    response
+      .writeHead(503, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        pragma: 'no-cache',
+        'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS),
+        [REQUEST_ID_HEADER]: requestIdOf(request),
+      })
+      .end(JSON.stringify(body));
   }
 
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** The error without request details: undici errors may carry the request they belong to. */
+function describe(error: unknown): { code?: string; message: string } {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { message: error.message.slice(0, 200), ...(typeof code === 'string' ? { code } : {}) };
 }

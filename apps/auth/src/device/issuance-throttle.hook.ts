@@ -1,5 +1,10 @@
 import type { DeviceAuthorizationService } from '@dify/device-flow';
-import { RateLimitExceededError, routedPath } from '@dify/platform';
+import {
+  isDependencyOutage,
+  OUTAGE_RETRY_AFTER_SECONDS,
+  RateLimitExceededError,
+  routedPath,
+} from '@dify/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const CODE_PATHS = new Set(['/openapi/v1/oauth/device/code', '/v1/oauth/device/code']);
@@ -33,6 +38,13 @@ function refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): v
       .status(429)
       .header('retry-after', String(error.retryAfterSeconds))
       .send({ error: 'rate_limited' });
+    return;
+  }
+  if (isDependencyOutage(error)) {
+    void reply
+      .status(503)
+      .header('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS))
+      .send({ error: 'temporarily_unavailable' });
     return;
   }
   request.log.error({ err: error }, 'issuance throttle failed');

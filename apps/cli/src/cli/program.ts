@@ -53,9 +53,9 @@ function loginCommand(createContext: ContextFactory): Command {
     .addHelpText(
       'after',
       `
-Prints "Open: <url>" and "Code: <code>" (and a QR code of the URL) on stderr, opens the
-browser when it can, and waits until the code is approved. Existing credentials for the
-server are revoked first.
+Prints "Open: <url>", "Code: <code>", "Link: <url with the code>" and a QR code of that
+link on stderr, opens the browser when it can, and waits until the code is approved.
+Existing credentials for the server are revoked first.
 
 Examples:
   $ difyctl login

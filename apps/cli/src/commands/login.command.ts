@@ -54,6 +54,9 @@ export async function login(context: CommandContext, options: LoginOptions): Pro
   const browseTo = code.verificationUriComplete ?? code.verificationUri;
   output.prompt(`Open: ${code.verificationUri}`);
   output.prompt(`Code: ${code.userCode}`);
+  // The link with the code filled in, for a terminal that lets a person click it (the QR code
+  // below carries the same link for a phone).
+  if (code.verificationUriComplete) output.prompt(`Link: ${code.verificationUriComplete}`);
   if (options.qr !== false) output.prompt(await renderQrCode(browseTo));
   if (
     shouldOpenBrowser({

@@ -41,6 +41,7 @@ export class WorkerModule {
           logLevel: config.LOG_LEVEL,
           redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
           http: false,
+          queueRole: 'consumer',
           healthIndicators: [DatabaseHealthIndicator],
         }),
         DbModule.forRoot({

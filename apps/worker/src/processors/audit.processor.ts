@@ -1,14 +1,14 @@
 import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { MetricsService } from '@dify/platform';
-import { QUEUES } from '@dify/queue-contracts';
+import { QUEUES, WORKER_LOCK_OPTIONS } from '@dify/queue-contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WORKER_CONFIG } from '../app/worker-config.token';
 import { concurrencyFor, type WorkerConfig } from '../app/worker.env';
 import { AuditRecordHandler } from '../handlers/audit-record.handler';
 import { QueueProcessor, type JobHandlers } from './queue-processor';
 
-@Processor(QUEUES.audit)
+@Processor(QUEUES.audit, WORKER_LOCK_OPTIONS.audit)
 export class AuditProcessor extends QueueProcessor<'audit'> {
   protected readonly queue = QUEUES.audit;
   protected readonly handlers: JobHandlers<'audit'> = {

@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { LicenseRefreshService } from '@dify/licensing';
 import { MetricsService } from '@dify/platform';
-import { QUEUES } from '@dify/queue-contracts';
+import { QUEUES, WORKER_LOCK_OPTIONS } from '@dify/queue-contracts';
 import { TokenRetentionService } from '@dify/token-minting';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WORKER_CONFIG } from '../app/worker-config.token';
@@ -10,7 +10,7 @@ import { concurrencyFor, type WorkerConfig } from '../app/worker.env';
 import { AuditRetentionHandler } from '../handlers/audit-retention.handler';
 import { QueueProcessor, type JobHandlers } from './queue-processor';
 
-@Processor(QUEUES.maintenance)
+@Processor(QUEUES.maintenance, WORKER_LOCK_OPTIONS.maintenance)
 export class MaintenanceProcessor extends QueueProcessor<'maintenance'> {
   protected readonly queue = QUEUES.maintenance;
   protected readonly handlers: JobHandlers<'maintenance'> = {

@@ -47,6 +47,11 @@ export abstract class QueueProcessor<Q extends QueueName>
       );
     }
     this.worker.concurrency = this.concurrency;
+    // Unheard, BullMQ prints a worker's error (a Redis refusal, a failover) with console.error,
+    // the Redis command and its arguments included; through the logger it is redacted.
+    this.worker.on('error', (error) => {
+      this.logger.error({ err: error, queue: this.queue }, 'queue worker error');
+    });
   }
 
   /** Finishes the jobs in flight before pools close; no new job is taken meanwhile. */

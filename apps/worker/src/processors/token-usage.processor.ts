@@ -1,7 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { MetricsService } from '@dify/platform';
-import { QUEUES } from '@dify/queue-contracts';
+import { QUEUES, WORKER_LOCK_OPTIONS } from '@dify/queue-contracts';
 import { TokenTouchBatcher } from '@dify/token-minting';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WORKER_CONFIG } from '../app/worker-config.token';
@@ -12,7 +12,7 @@ import { QueueProcessor, type JobHandlers } from './queue-processor';
  * `token-usage`: each touch joins the in-process batch, and its job completes once the batch
  * holding it is written, so a failed write is retried like any other job.
  */
-@Processor(QUEUES.tokenUsage)
+@Processor(QUEUES.tokenUsage, WORKER_LOCK_OPTIONS[QUEUES.tokenUsage])
 export class TokenUsageProcessor extends QueueProcessor<'token-usage'> {
   protected readonly queue = QUEUES.tokenUsage;
   protected readonly handlers: JobHandlers<'token-usage'> = {

@@ -331,7 +331,7 @@ export class DeviceDecisionService {
         throw new DeviceFlowError(DEVICE_ERROR_CODES.serverError, 'the approval was not published');
       }
       this.logger.error(
-        { tokenId: issued.tokenId },
+        { token_id: issued.tokenId },
         'approval publish outcome unknown; the issued token is kept',
       );
       throw new DeviceFlowError(

@@ -23,7 +23,8 @@ function describable(message: string): string | undefined {
 }
 
 /**
- * The device-envelope form of an error. Failures of ours are `server_error` with nothing more;
+ * The device-envelope form of an error. Failures of ours are `server_error` with nothing more
+ * (`temporarily_unavailable` when a dependency is down);
  * request problems are `invalid_request` (a wrong content type included, as 400); a domain error
  * keeps its code and its message as the description.
  */
@@ -34,6 +35,10 @@ export function toDeviceEnvelope(
   // A domain error answering 502 or 503 is a deliberate answer the client acts on
   // (`bearer_auth_disabled`, `approval_outcome_unknown`, `user_code_exhausted`, ...), not a crash.
   const deliberate = fromDomain && (envelope.status === 502 || envelope.status === 503);
+  if (envelope.status === 503 && !deliberate) {
+    // RFC 6749 §4.1.2.1: the server cannot handle the request now; the client may retry.
+    return { status: 503, body: { error: 'temporarily_unavailable' } };
+  }
   if (envelope.status >= 500 && !deliberate) {
     return { status: envelope.status, body: { error: 'server_error' } };
   }

@@ -13,12 +13,14 @@ import { RATE_LIMIT_ERROR_CODE } from '../rate-limit/rate-limit-exceeded.error';
 import { isDeviceProtocolPath } from '../http/protocol-paths';
 import { routedPath } from '../http/routed-path';
 import { ApiError } from './api-error';
+import { isDependencyOutage, OUTAGE_RETRY_AFTER_SECONDS } from './dependency-outage';
 import { toDeviceEnvelope } from './device-envelope';
 import {
   defaultCodeFor,
   type ErrorEnvelope,
   internalErrorEnvelope,
   PLATFORM_ERROR_CODES,
+  serviceUnavailableEnvelope,
 } from './error-envelope';
 
 /** Statuses for domain error codes; each app declares the codes its libs can raise. */
@@ -91,6 +93,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     if (retryAfter !== undefined && envelope.status === 429) {
       void reply.header('retry-after', String(retryAfter));
     }
+    if (envelope.status === 503)
+      void reply.header('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
     if (isDeviceProtocolPath(routedPath(request))) {
       const device = toDeviceEnvelope(envelope, exception instanceof DomainError);
       void reply.status(device.status).header('cache-control', 'no-store').send(device.body);
@@ -145,6 +149,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
   }
 
   private internal(exception: unknown): ErrorEnvelope {
+    // The connection watchers log each outage once; one line per refused request would drown it.
+    if (isDependencyOutage(exception)) return serviceUnavailableEnvelope();
     const errorId = randomUUID();
     this.logger.error({ err: exception, error_id: errorId }, 'unhandled error');
     return { ...internalErrorEnvelope(), details: { error_id: errorId } };

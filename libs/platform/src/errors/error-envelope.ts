@@ -16,6 +16,7 @@ export const PLATFORM_ERROR_CODES = {
   methodNotAllowed: 'method_not_allowed',
   notFound: 'not_found',
   payloadTooLarge: 'payload_too_large',
+  serviceUnavailable: 'service_unavailable',
   tooManyRequests: 'too_many_requests',
   unauthorized: 'unauthorized',
   unsupportedMediaType: 'unsupported_media_type',
@@ -30,6 +31,7 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   413: PLATFORM_ERROR_CODES.payloadTooLarge,
   415: PLATFORM_ERROR_CODES.unsupportedMediaType,
   429: PLATFORM_ERROR_CODES.tooManyRequests,
+  503: PLATFORM_ERROR_CODES.serviceUnavailable,
 };
 
 export function defaultCodeFor(status: number): string {
@@ -38,4 +40,13 @@ export function defaultCodeFor(status: number): string {
 
 export function internalErrorEnvelope(): ErrorEnvelope {
   return { code: PLATFORM_ERROR_CODES.internal, message: 'Internal Server Error', status: 500 };
+}
+
+/** A dependency (Postgres, Redis) is down: the request may succeed when retried a little later. */
+export function serviceUnavailableEnvelope(): ErrorEnvelope {
+  return {
+    code: PLATFORM_ERROR_CODES.serviceUnavailable,
+    message: 'The service is temporarily unavailable; retry shortly',
+    status: 503,
+  };
 }

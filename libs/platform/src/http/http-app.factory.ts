@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
 import type { DynamicModule, Type } from '@nestjs/common';
 import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
@@ -9,11 +10,13 @@ import { resolveClientIp } from '../client-ip/client-ip';
 import type { TrustedProxies } from '../client-ip/trusted-proxies';
 import { registerBodyDepthLimit } from './body-depth';
 import { isOutdatedDifyctl } from './client-version-gate';
+import { HttpDrain } from './http-drain';
 import { isDeviceProtocolPath, isVersionGatedPath } from './protocol-paths';
 import { routedPath } from './routed-path';
 import { registerSecurityHeaders } from './security-headers';
 import { ErrorEnvelopeFilter, type DomainErrorStatuses } from '../errors/error-envelope.filter';
 import { RequestValidationPipe } from '../errors/validation';
+import { BootLogger } from '../logging/boot-logger';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -36,6 +39,13 @@ export interface HttpAppOptions {
   readonly interceptRequest?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
+const drains = new WeakMap<INestApplication, HttpDrain>();
+
+/** The connection drain of an app built by createHttpApp, for the shutdown on signals. */
+export function httpDrainOf(app: INestApplication): HttpDrain | undefined {
+  return drains.get(app);
+}
+
 /**
  * Builds a Fastify-backed Nest app with everything production and tests share: JSON logs with
  * request ids, the body depth bound, the validation pipe, the error envelope, and request metrics. It does not listen,
@@ -46,22 +56,33 @@ export async function createHttpApp(
   options: HttpAppOptions,
 ): Promise<NestFastifyApplication> {
   const intercept = options.interceptRequest;
+  const drain = new HttpDrain();
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     genReqId: (request: IncomingMessage) => requestIdOf(request),
-    return503OnClosing: true,
-    ...(intercept
-      ? {
-          serverFactory: (handler: (request: IncomingMessage, response: ServerResponse) => void) =>
-            createServer((request, response) => {
-              if (!intercept(request, response)) handler(request, response);
-            }),
-        }
-      : {}),
+    // The drain refuses late requests itself, with the project's envelope.
+    return503OnClosing: false,
+    serverFactory: (handler: (request: IncomingMessage, response: ServerResponse) => void) => {
+      const server = createServer(
+        drain.wrap(
+          intercept
+            ? (request, response) => {
+                if (!intercept(request, response)) handler(request, response);
+              }
+            : handler,
+        ),
+      );
+      drain.attach(server);
+      return server;
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: true,
+    logger: new BootLogger(),
+    // A failed start-up reaches the caller, which reports it as one log line and exits 1.
+    abortOnError: false,
   });
+  drains.set(app, drain);
   try {
     await configure(app, options);
   } catch (error) {

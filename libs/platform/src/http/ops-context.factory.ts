@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { HealthService } from '../health/health.service';
 import { OpsServer } from '../health/ops-server';
+import { BootLogger } from '../logging/boot-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import type { Closable } from './graceful-shutdown';
 
@@ -21,7 +22,12 @@ export async function createOpsContext(
   rootModule: Type<unknown> | DynamicModule,
   listen: { port: number; host: string },
 ): Promise<OpsContext> {
-  const context = await NestFactory.createApplicationContext(rootModule, { bufferLogs: true });
+  const context = await NestFactory.createApplicationContext(rootModule, {
+    bufferLogs: true,
+    logger: new BootLogger(),
+    // A failed start-up reaches the caller, which reports it as one log line and exits 1.
+    abortOnError: false,
+  });
   const logger = context.get(Logger);
   context.useLogger(logger);
   const ops = new OpsServer(context.get(HealthService), context.get(MetricsService));

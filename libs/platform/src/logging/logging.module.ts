@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { redactUrl, REDACT_PATHS } from './redaction';
+import { serviceLoggerOptions } from './logger-options';
 import { requestIdOf } from './request-id';
 
 export interface LoggingOptions {
@@ -16,7 +16,7 @@ export interface LoggingOptions {
 
 /**
  * JSON logs through pino for every process. HTTP apps get one line per request carrying the
- * request id; query strings and headers that may hold secrets are redacted.
+ * request id. Secrets are redacted from every line (see serviceLoggerOptions).
  */
 @Module({})
 export class LoggingModule {
@@ -26,27 +26,13 @@ export class LoggingModule {
       imports: [
         LoggerModule.forRoot({
           pinoHttp: {
-            level: options.level,
-            base: { service: options.service },
-            redact: { paths: [...REDACT_PATHS], censor: '[Redacted]' },
-            timestamp: () => `,"time":"${new Date().toISOString()}"`,
-            formatters: { level: (label: string) => ({ level: label }) },
+            ...serviceLoggerOptions(options.service, options.level),
             genReqId: (request: IncomingMessage) => requestIdOf(request),
             customAttributeKeys: { reqId: 'request_id' },
             // Health probes and scrapes would drown the useful lines.
             autoLogging: {
               ignore: (request: IncomingMessage) =>
                 request.url?.startsWith('/health/') === true || request.url === '/metrics',
-            },
-            serializers: {
-              req: (request: { method?: string; url?: string; id?: unknown }) => ({
-                id: request.id,
-                method: request.method,
-                url: request.url ? redactUrl(request.url) : request.url,
-              }),
-              res: (response: ServerResponse | { statusCode?: number }) => ({
-                statusCode: response.statusCode,
-              }),
             },
           },
           // The request logger is bound per request through AsyncLocalStorage.

@@ -19,6 +19,27 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
   };
 }
 
+/** Longest a command may wait for its reply before it fails (a hung or overloaded Redis). */
+export const REDIS_COMMAND_TIMEOUT_MS = 750;
+
+/**
+ * Options of a client that serves requests: while Redis is unreachable every command fails at
+ * once (no offline queue, no retry of commands in flight) or within the command timeout, so an
+ * answer during an outage never waits on a reconnect and never gets slower as the outage lasts.
+ * Reconnection keeps trying every few hundred milliseconds, so service resumes as soon as Redis
+ * is back.
+ */
+export function failFastRedisOptions(url: string): RedisOptions {
+  return {
+    ...redisOptionsFromUrl(url),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeout: 1_000,
+    retryStrategy: (attempt: number) => Math.min(50 * attempt, 250),
+  };
+}
+
 /**
  * BullMQ refuses ioredis' `keyPrefix`, so queues get the deployment prefix through BullMQ's own
  * `prefix` option instead. Both derive from REDIS_KEY_PREFIX so one deployment's keys stay together.

@@ -9,7 +9,8 @@ import {
 import Redis from 'ioredis';
 import type { HealthIndicator } from '../health/health-indicator';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
-import { redisOptionsFromUrl, type RedisSettings } from './redis-connection';
+import { failFastRedisOptions, type RedisSettings } from './redis-connection';
+import { watchRedisConnection } from './redis-connection-watch';
 import { REDIS } from './redis.token';
 
 export { REDIS };
@@ -40,6 +41,35 @@ class RedisLifecycle implements OnApplicationShutdown {
   }
 }
 
+// Start-up waits this long for the first connection; past it the process starts anyway and
+// reports not-ready until Redis answers.
+const FIRST_CONNECT_WAIT_MS = 3_000;
+
+/**
+ * The shared client, fail-fast (see failFastRedisOptions). Without an offline queue a command
+ * sent before the first connection would fail, so start-up waits briefly for it.
+ */
+async function connectedClient(settings: RedisSettings): Promise<Redis> {
+  const client = new Redis({
+    ...failFastRedisOptions(settings.url),
+    keyPrefix: settings.keyPrefix,
+    // Commands issued in the same tick by concurrent requests share one write.
+    enableAutoPipelining: true,
+    lazyConnect: false,
+  });
+  watchRedisConnection(client, 'main');
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, FIRST_CONNECT_WAIT_MS);
+    client.once('ready', done);
+    function done(): void {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    }
+  });
+  return client;
+}
+
 @Global()
 @Module({})
 export class RedisModule {
@@ -49,16 +79,7 @@ export class RedisModule {
       providers: [
         {
           provide: REDIS,
-          useFactory: () =>
-            new Redis({
-              ...redisOptionsFromUrl(settings.url),
-              keyPrefix: settings.keyPrefix,
-              // Fail a command quickly while Redis is down instead of queueing it forever.
-              maxRetriesPerRequest: 2,
-              // Commands issued in the same tick by concurrent requests share one write.
-              enableAutoPipelining: true,
-              lazyConnect: false,
-            }),
+          useFactory: () => connectedClient(settings),
         },
         RedisHealthIndicator,
         RedisLifecycle,
