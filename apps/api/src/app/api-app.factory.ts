@@ -9,6 +9,7 @@ import type { ApiConfig } from './api.env';
 export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplication> {
   const proxy = new AuthProxy(
     config.AUTH_INTERNAL_URL,
+    config.TRUSTED_PROXY_CIDRS,
     // The proxy runs outside Nest's logger (it sees requests first), so it gets its own.
     createServiceLogger('api', config.LOG_LEVEL),
   );

@@ -6,6 +6,8 @@ import {
   pathOf,
   REQUEST_ID_HEADER,
   requestIdOf,
+  resolveClientIp,
+  type TrustedProxies,
 } from '@dify/platform';
 import { type Dispatcher, Pool } from 'undici';
 
@@ -47,14 +49,22 @@ function withoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | 
   return kept;
 }
 
-function forwardedHeaders(request: IncomingMessage): Record<string, string | string[]> {
+function forwardedHeaders(
+  request: IncomingMessage,
+  trustedProxies: TrustedProxies,
+): Record<string, string | string[]> {
   const headers = withoutHopByHop(request.headers);
   // The gateway's own server already answered `100 Continue` to the client before the body
   // was read; the expectation is settled on this hop and is not passed on.
   delete headers.expect;
-  const peer = request.socket.remoteAddress ?? 'unknown';
-  const priorFor = request.headers['x-forwarded-for'];
-  headers['x-forwarded-for'] = priorFor ? `${String(priorFor)}, ${peer}` : peer;
+  // Exactly one address, the client as the gateway resolves it: the peer, or when the peer is
+  // one of the gateway's trusted proxies, the address that proxy vouches for. Whatever else a
+  // client wrote in the header never reaches auth, which believes the gateway.
+  headers['x-forwarded-for'] = resolveClientIp(
+    request.socket.remoteAddress,
+    request.headers['x-forwarded-for'],
+    trustedProxies,
+  );
   headers['x-forwarded-proto'] = 'encrypted' in request.socket ? 'https' : 'http';
   if (request.headers.host) headers['x-forwarded-host'] = request.headers.host;
   headers[REQUEST_ID_HEADER] = requestIdOf(request);
@@ -76,6 +86,8 @@ export class AuthProxy {
 
   constructor(
     authBaseUrl: string,
+    /** The gateway's own trusted list: whose X-Forwarded-For it believes before passing it on. */
+    private readonly trustedProxies: TrustedProxies,
     private readonly logger: { warn(fields: object, message: string): void },
   ) {
     const target = new URL(authBaseUrl);
@@ -99,7 +111,7 @@ export class AuthProxy {
       .request({
         method: method as Dispatcher.HttpMethod,
         path: `${this.basePath}${url}`,
-        headers: forwardedHeaders(request),
+        headers: forwardedHeaders(request, this.trustedProxies),
         body: hasBody ? request : null,
       })
       .then(

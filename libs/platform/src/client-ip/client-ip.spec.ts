@@ -1,8 +1,17 @@
 import { resolveClientIp, UNKNOWN_CLIENT_IP } from './client-ip';
 import { TrustedProxies } from './trusted-proxies';
-import { DEFAULT_TRUSTED_PROXY_CIDRS } from './trusted-proxy.env';
 
-const trusted = new TrustedProxies(DEFAULT_TRUSTED_PROXY_CIDRS.split(','));
+/** Loopback and the private ranges: a deployment whose proxies sit on any of them. */
+const PRIVATE_RANGES = [
+  '127.0.0.0/8',
+  '::1/128',
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  'fc00::/7',
+];
+
+const trusted = new TrustedProxies(PRIVATE_RANGES);
 const GATEWAY = '10.0.0.1';
 const CLIENT = '203.0.113.7';
 

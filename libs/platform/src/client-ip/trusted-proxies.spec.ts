@@ -1,8 +1,17 @@
 import { TrustedProxies } from './trusted-proxies';
-import { DEFAULT_TRUSTED_PROXY_CIDRS } from './trusted-proxy.env';
+
+/** Loopback and the private ranges: a deployment whose proxies sit on any of them. */
+const PRIVATE_RANGES = [
+  '127.0.0.0/8',
+  '::1/128',
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  'fc00::/7',
+];
 
 describe('TrustedProxies', () => {
-  const defaults = new TrustedProxies(DEFAULT_TRUSTED_PROXY_CIDRS.split(','));
+  const defaults = new TrustedProxies(PRIVATE_RANGES);
 
   it.each([
     '127.0.0.1',

@@ -2,9 +2,11 @@ import { env, EnvVarError, type EnvVar } from '../env/env-var';
 import { parseCidr } from './ip-address';
 import { TrustedProxies } from './trusted-proxies';
 
-/** Loopback, the RFC 1918 ranges and IPv6 unique-local addresses (contract §2). */
-export const DEFAULT_TRUSTED_PROXY_CIDRS =
-  '127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7';
+/**
+ * Loopback only: a proxy on the same host. Operators list their load balancers and reverse
+ * proxies; trusting whole private ranges by default let any host on them claim any address.
+ */
+export const DEFAULT_TRUSTED_PROXY_CIDRS = '127.0.0.0/8,::1/128';
 
 function trustedProxyCidrs(): EnvVar<TrustedProxies> {
   const base = env.list({
