@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { pipeline } from 'node:stream';
 import {
   isDeviceProtocolPath,
+  MAX_BODY_BYTES,
   OUTAGE_RETRY_AFTER_SECONDS,
   pathOf,
   REQUEST_ID_HEADER,
@@ -10,6 +11,49 @@ import {
   type TrustedProxies,
 } from '@dify/platform';
 import { type Dispatcher, Pool } from 'undici';
+import { InFlightLimit } from './in-flight-limit';
+
+/**
+ * Proxied requests one client address may have in flight at once. The CLI and the /device page
+ * need a handful; more only holds the gateway's sockets and memory.
+ */
+export const PROXIED_IN_FLIGHT_PER_CLIENT = 32;
+
+/** A body that did not arrive whole: too large, or the client went away mid-way. */
+class BodyNotRead extends Error {
+  constructor(readonly tooLarge: boolean) {
+    super(tooLarge ? 'request body too large' : 'request body not received');
+  }
+}
+
+/**
+ * Reads a proxied request's body into memory, at most `MAX_BODY_BYTES`: the device-flow bodies
+ * are small, and a body read in full before any upstream connection is taken means a client
+ * that sends slowly holds nothing but its own socket (which the server's request timeout ends).
+ */
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    return Promise.reject(new BodyNotRead(true));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.removeAllListeners('data');
+        request.pause();
+        reject(new BodyNotRead(true));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => resolve(Buffer.concat(chunks)));
+    request.once('error', () => reject(new BodyNotRead(false)));
+    request.once('aborted', () => reject(new BodyNotRead(false)));
+  });
+}
 
 // RFC 9110 §7.6.1: connection-specific headers never travel past one hop.
 const HOP_BY_HOP = new Set([
@@ -51,7 +95,7 @@ function withoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | 
 
 function forwardedHeaders(
   request: IncomingMessage,
-  trustedProxies: TrustedProxies,
+  client: string,
 ): Record<string, string | string[]> {
   const headers = withoutHopByHop(request.headers);
   // The gateway's own server already answered `100 Continue` to the client before the body
@@ -60,11 +104,7 @@ function forwardedHeaders(
   // Exactly one address, the client as the gateway resolves it: the peer, or when the peer is
   // one of the gateway's trusted proxies, the address that proxy vouches for. Whatever else a
   // client wrote in the header never reaches auth, which believes the gateway.
-  headers['x-forwarded-for'] = resolveClientIp(
-    request.socket.remoteAddress,
-    request.headers['x-forwarded-for'],
-    trustedProxies,
-  );
+  headers['x-forwarded-for'] = client;
   headers['x-forwarded-proto'] = 'encrypted' in request.socket ? 'https' : 'http';
   if (request.headers.host) headers['x-forwarded-host'] = request.headers.host;
   headers[REQUEST_ID_HEADER] = requestIdOf(request);
@@ -83,6 +123,8 @@ function forwardedHeaders(
 export class AuthProxy {
   private readonly pool: Pool;
   private readonly basePath: string;
+
+  private readonly inFlight = new InFlightLimit(PROXIED_IN_FLIGHT_PER_CLIENT);
 
   constructor(
     authBaseUrl: string,
@@ -106,13 +148,50 @@ export class AuthProxy {
     const url = request.url ?? '/';
     const method = request.method ?? 'GET';
     if (!isProxiedToAuth(method, pathOf(url))) return false;
+    const client = resolveClientIp(
+      request.socket.remoteAddress,
+      request.headers['x-forwarded-for'],
+      this.trustedProxies,
+    );
+    if (!this.inFlight.acquire(client)) {
+      this.refuse(request, response, 429, { error: 'rate_limited' }, 'rate_limited', {
+        'retry-after': '1',
+      });
+      return true;
+    }
+    response.once('close', () => this.inFlight.release(client));
     const hasBody = method !== 'GET' && method !== 'HEAD';
+    (hasBody ? readBody(request) : Promise.resolve(null)).then(
+      (body) => this.forward(request, response, client, body),
+      (error: unknown) => {
+        if (error instanceof BodyNotRead && error.tooLarge) {
+          this.refuse(request, response, 413, { error: 'invalid_request' }, 'payload_too_large');
+        } else {
+          response.destroy();
+        }
+      },
+    );
+    return true;
+  }
+
+  private forward(
+    request: IncomingMessage,
+    response: ServerResponse,
+    client: string,
+    body: Buffer | null,
+  ): void {
+    if (response.destroyed) return;
+    const headers = forwardedHeaders(request, client);
+    if (body !== null) {
+      // The body is whole now: its length is exact, and it no longer travels chunked.
+      headers['content-length'] = String(body.length);
+    }
     this.pool
       .request({
-        method: method as Dispatcher.HttpMethod,
-        path: `${this.basePath}${url}`,
-        headers: forwardedHeaders(request, this.trustedProxies),
-        body: hasBody ? request : null,
+        method: (request.method ?? 'GET') as Dispatcher.HttpMethod,
+        path: `${this.basePath}${request.url ?? '/'}`,
+        headers,
+        body,
       })
       .then(
         (answer) => {
@@ -130,7 +209,33 @@ export class AuthProxy {
         },
         (error: unknown) => this.unreachable(request, response, error),
       );
-    return true;
+  }
+
+  /**
+   * An answer of the gateway's own, in the device envelope on device paths. The request body
+   * may be unread, so the connection closes after it.
+   */
+  private refuse(
+    request: IncomingMessage,
+    response: ServerResponse,
+    status: number,
+    deviceBody: Record<string, string>,
+    code: string,
+    headers: Record<string, string> = {},
+  ): void {
+    const body = isDeviceProtocolPath(pathOf(request.url ?? '/'))
+      ? deviceBody
+      : { code, message: code.replace(/_/g, ' '), status };
+    response
+      .writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        pragma: 'no-cache',
+        connection: 'close',
+        [REQUEST_ID_HEADER]: requestIdOf(request),
+        ...headers,
+      })
+      .end(JSON.stringify(body));
   }
 
   /** Auth did not answer (down, restarting, reset before its answer): a clear 503. */

@@ -23,6 +23,17 @@ import { MetricsService } from '../metrics/metrics.service';
 /** Bodies above this are refused with 413 before they are parsed (contract §1.3). */
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/**
+ * How long a client may take to send its headers, and its whole request: a client that opens
+ * connections and then sends nothing, or a body a few bytes at a time, is cut off rather than
+ * held for Node's defaults (one and five minutes). Checked every 2 s.
+ */
+const PUBLIC_LISTENER_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 15_000,
+  connectionsCheckingInterval: 2_000,
+} as const;
+
 export interface HttpAppOptions {
   readonly domainErrorStatuses?: DomainErrorStatuses;
   /** Proxies whose X-Forwarded-For is believed when resolving the client IP (contract §1.5). */
@@ -64,6 +75,7 @@ export async function createHttpApp(
     return503OnClosing: false,
     serverFactory: (handler: (request: IncomingMessage, response: ServerResponse) => void) => {
       const server = createServer(
+        PUBLIC_LISTENER_TIMEOUTS,
         drain.wrap(
           intercept
             ? (request, response) => {
