@@ -17,7 +17,7 @@ import { InFlightLimit } from './in-flight-limit';
  * Proxied requests one client address may have in flight at once. The CLI and the /device page
  * need a handful; more only holds the gateway's sockets and memory.
  */
-export const PROXIED_IN_FLIGHT_PER_CLIENT = 32;
+export const PROXIED_IN_FLIGHT_PER_CLIENT = 100;
 
 /** A body that did not arrive whole: too large, or the client went away mid-way. */
 class BodyNotRead extends Error {
