@@ -58,8 +58,15 @@ export class ConsoleSessionService {
   async login(rawEmail: string, password: string, context: RequestContext): Promise<IssuedSession> {
     const email = normalizeEmail(rawEmail);
     const attempt = await this.throttle.begin(email, context.ip);
-    const account = await this.accounts.findByEmail(email);
-    const passwordMatches = await this.passwords.verify(account?.passwordHash ?? null, password);
+    let account: Awaited<ReturnType<AccountRepository['findByEmail']>>;
+    let passwordMatches: boolean;
+    try {
+      account = await this.accounts.findByEmail(email);
+      passwordMatches = await this.passwords.verify(account?.passwordHash ?? null, password);
+    } catch (error) {
+      await this.throttle.withdraw(attempt);
+      throw error;
+    }
     if (!account || !passwordMatches || account.status !== 'active') {
       await recordQuietly(this.audit, {
         event: 'account.login_failed',

@@ -5,10 +5,13 @@ import { IDENTITY_SETTINGS, type IdentitySettings } from '../identity.settings';
 
 /**
  * One sign-in attempt, already counted against both buckets. A failure leaves it counted; a
- * success hands it back with `forgive`.
+ * success hands it back with `forgive`; an attempt that never reached a verdict (the database
+ * was down) is taken back with `withdraw`.
  */
 export interface LoginAttempt {
   readonly email: string;
+  readonly emailKey: string;
+  readonly emailMember: string | undefined;
   readonly ipKey: string;
   readonly ipMember: string | undefined;
 }
@@ -40,7 +43,7 @@ export class LoginThrottle {
       if (byEmail.member) await this.limiter.release(emailKey, byEmail.member);
       throw locked(byIp.retryAfterSeconds);
     }
-    return { email, ipKey, ipMember: byIp.member };
+    return { email, emailKey, emailMember: byEmail.member, ipKey, ipMember: byIp.member };
   }
 
   /**
@@ -50,6 +53,17 @@ export class LoginThrottle {
   async forgive(attempt: LoginAttempt): Promise<void> {
     await this.limiter.reset(rateLimitKey.loginFailureByEmail(attempt.email));
     if (attempt.ipMember) await this.limiter.release(attempt.ipKey, attempt.ipMember);
+  }
+
+  /**
+   * An attempt whose password was never judged (the account could not be read) is no attempt:
+   * an outage must not lock anyone out. Best effort, since Redis may be the part that is down.
+   */
+  async withdraw(attempt: LoginAttempt): Promise<void> {
+    await Promise.allSettled([
+      attempt.emailMember && this.limiter.release(attempt.emailKey, attempt.emailMember),
+      attempt.ipMember && this.limiter.release(attempt.ipKey, attempt.ipMember),
+    ]);
   }
 }
 

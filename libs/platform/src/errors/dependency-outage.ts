@@ -59,6 +59,23 @@ function looksUnavailable(error: ErrorLike): boolean {
 }
 
 /**
+ * The reply word (`OOM`, `READONLY`, ...) when the error, or one it wraps, is Redis refusing a
+ * command on a live connection. No connection watcher sees those: the connection is fine, the
+ * server is not, and only the request's own log line tells an operator why.
+ */
+export function redisRefusalOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    const candidate = current as ErrorLike;
+    const message = typeof candidate.message === 'string' ? candidate.message : '';
+    const refusal = candidate.name === 'ReplyError' ? REDIS_UNAVAILABLE_REPLY.exec(message) : null;
+    if (refusal) return refusal[1];
+    current = candidate.driverError ?? candidate.cause;
+  }
+  return undefined;
+}
+
+/**
  * Whether the error, or an error it wraps (TypeORM's `driverError`, a `cause`), reports an
  * unreachable or refusing Postgres or Redis.
  */

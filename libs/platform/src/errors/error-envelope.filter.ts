@@ -13,7 +13,11 @@ import { RATE_LIMIT_ERROR_CODE } from '../rate-limit/rate-limit-exceeded.error';
 import { isDeviceProtocolPath } from '../http/protocol-paths';
 import { routedPath } from '../http/routed-path';
 import { ApiError } from './api-error';
-import { isDependencyOutage, OUTAGE_RETRY_AFTER_SECONDS } from './dependency-outage';
+import {
+  isDependencyOutage,
+  OUTAGE_RETRY_AFTER_SECONDS,
+  redisRefusalOf,
+} from './dependency-outage';
 import { toDeviceEnvelope } from './device-envelope';
 import {
   defaultCodeFor,
@@ -27,6 +31,8 @@ import {
 export type DomainErrorStatuses = Readonly<Record<string, number>>;
 
 // Fastify's own request errors (body parsing and limits) are the caller's fault, never a 500.
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
 const FASTIFY_CLIENT_ERRORS: Readonly<Record<string, { status: number; code: string }>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: PLATFORM_ERROR_CODES.payloadTooLarge },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: PLATFORM_ERROR_CODES.invalidJson },
@@ -69,6 +75,7 @@ function retryAfterSecondsOf(exception: unknown): number | undefined {
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
   private readonly domainStatuses: DomainErrorStatuses;
+  private readonly refusalsLoggedAt = new Map<string, number>();
 
   constructor(
     private readonly logger: Logger,
@@ -149,10 +156,26 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
   }
 
   private internal(exception: unknown): ErrorEnvelope {
-    // The connection watchers log each outage once; one line per refused request would drown it.
-    if (isDependencyOutage(exception)) return serviceUnavailableEnvelope();
+    if (isDependencyOutage(exception)) {
+      this.logRefusal(exception);
+      return serviceUnavailableEnvelope();
+    }
     const errorId = randomUUID();
     this.logger.error({ err: exception, error_id: errorId }, 'unhandled error');
     return { ...internalErrorEnvelope(), details: { error_id: errorId } };
+  }
+
+  /**
+   * The connection watchers log a lost connection once; a Redis that refuses commands on a live
+   * connection (OOM, READONLY, MISCONF, ...) is logged here, once per reply word every
+   * REFUSAL_LOG_INTERVAL_MS, since one line per refused request would drown the log.
+   */
+  private logRefusal(exception: unknown): void {
+    const refusal = redisRefusalOf(exception);
+    if (!refusal) return;
+    const now = Date.now();
+    if (now - (this.refusalsLoggedAt.get(refusal) ?? -Infinity) < REFUSAL_LOG_INTERVAL_MS) return;
+    this.refusalsLoggedAt.set(refusal, now);
+    this.logger.error({ err: exception }, `redis refused a command (${refusal})`);
   }
 }
