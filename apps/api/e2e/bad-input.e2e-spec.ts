@@ -283,18 +283,16 @@ describe('bad input (api and auth processes)', () => {
       // The refusal is one JSON line that lists each bad variable with its problem.
       await waitFor(
         () =>
-          service
-            .logEntries()
-            .some(
-              (entry) =>
-                entry.level === 'fatal' &&
-                JSON.stringify(entry.problems).includes(
-                  JSON.stringify({
-                    variable,
-                    problem: 'must not carry a query string or fragment',
-                  }),
-                ),
-            ),
+          service.logEntries().some(
+            (entry) =>
+              entry.level === 'fatal' &&
+              JSON.stringify(entry.problems).includes(
+                JSON.stringify({
+                  variable,
+                  problem: 'must not carry a query string or fragment',
+                }),
+              ),
+          ),
         { description: `${name} to name ${variable}` },
       );
     }

@@ -51,7 +51,8 @@ describe('slow clients against the gateway proxy (api and auth processes)', () =
     const slow = await Promise.all(Array.from({ length: SLOW_SOCKETS }, () => stall()));
     // The slow client's requests beyond its share are refused at once rather than queued.
     await waitFor(
-      () => slow.filter((s) => s.answered().startsWith('HTTP/1.1 429')).length >= SLOW_SOCKETS - 100,
+      () =>
+        slow.filter((s) => s.answered().startsWith('HTTP/1.1 429')).length >= SLOW_SOCKETS - 100,
       { timeoutMs: 10_000, description: 'the slow client to be held to its share' },
     );
 
