@@ -122,13 +122,16 @@ describe('BearerApiClient', () => {
       answer(429, { code: 'rate_limited' }, { 'retry-after': '3' }),
       page([SESSION]),
     ];
+    const announced: number[] = [];
     const send = retryOnceWhenRateLimited(
       () => Promise.resolve(replies.shift() as HttpAnswer),
       clock,
+      (seconds) => announced.push(seconds),
     );
     const client = new BearerApiClient(send, 't', () => undefined);
     expect(await client.sessions()).toHaveLength(1);
     expect(sleeps).toEqual([3000]);
+    expect(announced).toEqual([3]);
 
     const always = retryOnceWhenRateLimited(
       () => Promise.resolve(answer(429, { code: 'rate_limited' }, { 'retry-after': '1' })),

@@ -3,7 +3,7 @@ import { DeviceFlowClient } from '../auth/device-flow.client';
 import { pollForToken } from '../auth/poll-loop';
 import type { Credentials } from '../config/credentials';
 import { CliError } from '../errors/cli-error';
-import { retryOnceWhenRateLimited } from '../http/rate-limit-retry';
+import { announceRateLimitPause, retryOnceWhenRateLimited } from '../http/rate-limit-retry';
 import { renderQrCode } from '../output/qr-code';
 import { startProgress } from '../output/spinner';
 import { hostOf, resolveServer } from '../server/server-url';
@@ -49,7 +49,11 @@ export async function login(context: CommandContext, options: LoginOptions): Pro
     );
   }
 
-  const flow = new DeviceFlowClient(retryOnceWhenRateLimited(send, context.clock));
+  const flow = new DeviceFlowClient(
+    retryOnceWhenRateLimited(send, context.clock, (seconds) =>
+      announceRateLimitPause(context, seconds),
+    ),
+  );
   const code = await flow.requestCode(context.hostname());
   const browseTo = code.verificationUriComplete ?? code.verificationUri;
   output.prompt(`Open: ${code.verificationUri}`);

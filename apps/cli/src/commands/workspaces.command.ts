@@ -1,13 +1,15 @@
 import { BearerApiClient } from '../api/bearer-api.client';
 import { CliError } from '../errors/cli-error';
 import { EXIT_CODE } from '../errors/exit-code';
-import { retryOnceWhenRateLimited } from '../http/rate-limit-retry';
+import { announceRateLimitPause, retryOnceWhenRateLimited } from '../http/rate-limit-retry';
 import { formatTable } from '../output/table';
 import type { CommandContext, GlobalOptions } from './command-context';
 import { type ActiveSession, activeSession } from './session';
 
 export function bearerClient(context: CommandContext, session: ActiveSession): BearerApiClient {
-  const send = retryOnceWhenRateLimited(context.http(session.server), context.clock);
+  const send = retryOnceWhenRateLimited(context.http(session.server), context.clock, (seconds) =>
+    announceRateLimitPause(context, seconds),
+  );
   return new BearerApiClient(send, session.token, () => {
     // Only stored credentials can be cleared; a DIFY_TOKEN is the environment's business.
     if (session.credentials) context.store.clear();
