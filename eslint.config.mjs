@@ -5,7 +5,8 @@ import tseslint from 'typescript-eslint';
 
 const lib = (name) => `lib:${name}`;
 
-// DESIGN.md's library table: what each project may import. Apps never import apps.
+// What each project may import (the libraries of the README's Layout section). Apps never import
+// apps.
 const dependencyRules = [
   { sourceTag: lib('domain'), onlyDependOnLibsWithTags: [lib('domain')] },
   { sourceTag: lib('queue-contracts'), onlyDependOnLibsWithTags: [lib('domain')] },

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { pathToFileURL } from 'node:url';
 
 const DEVICE_CODE = /^dc_[A-Za-z0-9_-]{43}$/;
-// What the service sends on every device-protocol answer (contract §1.4).
+// What the service sends on every device-protocol answer (docs/device-flow.md, "Headers").
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 export function createBaselineServer({ redisUrl, keyPrefix }) {

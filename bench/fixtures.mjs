@@ -60,8 +60,9 @@ export class DeviceCodePool {
 }
 
 /**
- * Pending device hashes for the baseline server, with the fields of contract §7.2, under the
- * baseline's own key prefix so its writes never touch the codes auth issued.
+ * Pending device hashes for the baseline server, with the fields of
+ * docs/redis-state.md, "The device hash", under the baseline's own key prefix so its writes never
+ * touch the codes auth issued.
  */
 export async function seedBaselineDevices(redisUrl, keyPrefix, count) {
   const redis = new Redis(redisUrl, { keyPrefix });
@@ -96,7 +97,7 @@ export async function seedBaselineDevices(redisUrl, keyPrefix, count) {
 
 /**
  * An active account in one workspace with a live `dfoa_` token, written by SQL as token-minting
- * would (contract §8.3): only the SHA-256 of the token is stored.
+ * would (docs/tokens.md, "The oauth_access_tokens table"): only the SHA-256 of the token is stored.
  */
 export async function createBearerFixture(databaseUrl) {
   const accountId = uuidv7();

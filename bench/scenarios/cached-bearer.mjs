@@ -1,5 +1,6 @@
 // (c) `GET /openapi/v1/account` on the gateway with a bearer token whose resolution is cached in
-// Redis, and the SQL such a request costs (contract §9.1: a cache hit makes no SQL query).
+// Redis, and the SQL such a request costs (docs/tokens.md, "Bearer resolution": a cache hit makes
+// no SQL query).
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { counterDelta, databaseCounters } from '../database.mjs';

@@ -713,7 +713,8 @@ describe('bearer API (api process)', () => {
             });
             expectSecurityHeaders(refused);
           }
-          // The subject check comes first (§9.2): an SSO token learns about its type, not the licence.
+          // The subject check comes first (docs/bearer-api.md, "Route requirements"): an SSO token
+          // learns about its type, not the licence.
           const wrongType = await call(gateway, 'GET', '/openapi/v1/account', sso.token);
           expect(wrongType.json()).toMatchObject({ code: 'unsupported_token_type' });
           expect((await call(gateway, 'GET', '/openapi/v1/_version')).json()).toEqual({

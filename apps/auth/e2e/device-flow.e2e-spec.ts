@@ -10,7 +10,10 @@ import { Client } from 'pg';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
-/** A device-envelope error: exactly `error`, optionally with `error_description` (contract §1.3). */
+/**
+ * A device-envelope error: exactly `error`, optionally with `error_description`
+ * (docs/device-flow.md, "Error envelopes").
+ */
 function expectDeviceError(body: unknown, code: string): void {
   expect(body).toMatchObject({ error: code });
   for (const key of Object.keys(body as object)) {
@@ -100,7 +103,7 @@ describe('device flow (api, auth and worker processes)', () => {
   const poll = (deviceCode: string, clientId = 'difyctl') =>
     post('/openapi/v1/oauth/device/token', { client_id: clientId, device_code: deviceCode });
 
-  it('issues codes of the contract shape with no-store headers', async () => {
+  it('issues codes of the documented shape with no-store headers', async () => {
     const response = await post('/openapi/v1/oauth/device/code', { client_id: 'difyctl' });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');

@@ -13,7 +13,7 @@ function problemsOf(source: Record<string, string>): string[] {
 }
 
 describe('deviceFlowEnv', () => {
-  it('applies the contract defaults', () => {
+  it('applies the documented defaults', () => {
     expect(loadEnv(deviceFlowEnv, {})).toEqual({
       OPENAPI_KNOWN_CLIENT_IDS: ['difyctl'],
       DEVICE_CODE_RATE_LIMIT_PER_HOUR: 60,

@@ -27,8 +27,9 @@ function knownClientIds(): EnvVar<readonly string[]> {
 }
 
 /**
- * The device-flow variables of contract §2. Every limit is at least 1: the rate limiter has no
- * "disabled" value for these buckets, and an out-of-range value is refused, never clamped.
+ * The device-flow variables (docs/device-flow.md, "Settings"). Every limit is at least 1: the rate
+ * limiter has no "disabled" value for these buckets, and an out-of-range value is refused, never
+ * clamped.
  */
 export const deviceFlowEnv = {
   OPENAPI_KNOWN_CLIENT_IDS: knownClientIds(),

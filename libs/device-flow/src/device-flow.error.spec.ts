@@ -33,7 +33,7 @@ describe('device error codes', () => {
     ['approval_outcome_unknown', 503],
     ['bearer_auth_disabled', 503],
     ['user_code_exhausted', 503],
-  ] as const)('maps %s to %d (contract §5.6)', (code, status) => {
+  ] as const)('maps %s to %d', (code, status) => {
     expect(DEVICE_ERROR_STATUSES[code]).toBe(status);
   });
 

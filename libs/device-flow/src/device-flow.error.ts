@@ -2,14 +2,14 @@ import { DomainError } from '@dify/domain';
 import { RATE_LIMIT_ERROR_CODE } from '@dify/platform';
 
 /**
- * Error codes of the device endpoints (contract §5.6). They are wire values: they travel as the
- * device envelope's `error`, and difyctl, `openid-client` and the `/device` page branch on them, so
- * renaming one breaks every client in the field.
+ * Error codes of the device endpoints (docs/device-flow.md, "Error codes"). They are wire values:
+ * they travel as the device envelope's `error`, and difyctl, `openid-client` and the `/device` page
+ * branch on them, so renaming one breaks every client in the field.
  *
- * The list covers every code of §5.6, including the ones the HTTP layer produces itself (session
- * admission, CSRF, the version gate), so the edge has one table for the whole device surface.
- * `user_code_not_pending` is left out on purpose: the SSO branch answers it with 404 or 409
- * depending on the case, so it cannot live in a code → status table.
+ * The list covers every code of the device envelope, including the ones the HTTP layer produces
+ * itself (session admission, CSRF, the version gate), so the edge has one table for the whole
+ * device surface. `user_code_not_pending` is left out on purpose: the SSO branch answers it with
+ * 404 or 409 depending on the case, so it cannot live in a code → status table.
  */
 export const DEVICE_ERROR_CODES = {
   invalidRequest: 'invalid_request',
@@ -44,8 +44,9 @@ export const DEVICE_ERROR_CODES = {
 export type DeviceErrorCode = (typeof DEVICE_ERROR_CODES)[keyof typeof DEVICE_ERROR_CODES];
 
 /**
- * HTTP status per device error code (contract §5.6), for the edge only: the library never speaks
- * HTTP. The RFC 8628/6749 codes are all 400, as those RFCs require of the code and token endpoints.
+ * HTTP status per device error code (docs/device-flow.md, "Error codes"), for the edge only: the
+ * library never speaks HTTP. The RFC 8628/6749 codes are all 400, as those RFCs require of the code
+ * and token endpoints.
  */
 export const DEVICE_ERROR_STATUSES: Readonly<Record<DeviceErrorCode, number>> = Object.freeze({
   invalid_request: 400,
@@ -85,7 +86,7 @@ export function isDeviceErrorCode(code: string): code is DeviceErrorCode {
 /**
  * What the device-flow services throw on purpose. `code` is the wire `error`; `message` is for
  * logs and may become `error_description`, so it stays printable ASCII without `"` or `\` and
- * never names a code, token or email (contract §1.3).
+ * never names a code, token or email (docs/device-flow.md, "Error envelopes").
  */
 export class DeviceFlowError extends DomainError {
   declare readonly code: DeviceErrorCode;

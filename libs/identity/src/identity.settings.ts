@@ -1,6 +1,6 @@
 import { env } from '@dify/platform';
 
-/** Console sign-in variables (contract §2 and §12). */
+/** Console sign-in variables (docs/console.md, "Settings"). */
 export const identityEnv = {
   ACCESS_TOKEN_EXPIRE_MINUTES: env.int({
     description: 'Lifetime of the console access cookie (JWT), in minutes',

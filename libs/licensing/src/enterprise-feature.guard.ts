@@ -4,9 +4,9 @@ import { LicenseStatusReader } from './license-status.reader';
 
 /**
  * Hides enterprise-only routes (the SSO branch) unless the licence is `active` or `expiring`
- * (contract §10): the answer is a bare 404 with an empty body, so a community deployment looks as
- * if the routes did not exist. List it first in `@UseGuards`, so that no rate-limit bucket is
- * touched for a hidden route.
+ * (docs/licensing.md, "Gates"): the answer is a bare 404 with an empty body, so a community
+ * deployment looks as if the routes did not exist. List it first in `@UseGuards`, so that no
+ * rate-limit bucket is touched for a hidden route.
  *
  * It writes the 404 itself because every error path would render an error envelope. Nest then
  * raises its usual ForbiddenException for the refused guard; the exception filter of the app must

@@ -1,6 +1,7 @@
 /**
- * Editions as `/openapi/v1/_version` and `/console/api/system-features` report them (contract
- * §9.6, §12). Wire values: clients branch on them, so renaming one breaks them.
+ * Editions as `/openapi/v1/_version` and `/console/api/system-features` report them
+ * (docs/licensing.md, "Editions"). Wire values: clients branch on them, so renaming one breaks
+ * them.
  */
 export const LICENSE_EDITION = {
   community: 'community',

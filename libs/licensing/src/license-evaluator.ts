@@ -57,9 +57,10 @@ const INACTIVE: LicenseEvaluation = { status: LicenseStatus.inactive, expiresAt:
 const LOST: LicenseEvaluation = { status: LicenseStatus.lost, expiresAt: null };
 
 /**
- * Licence status from the configured key (contract §10). Pure (the clock is an input), and it
- * never throws: every way a key can be wrong is `inactive`, so a bad deployment degrades to the
- * community feature set instead of failing to start. An unusable `now` or `expiringDays` is `lost`.
+ * Licence status from the configured key (docs/licensing.md, "The licence key"). Pure (the clock is
+ * an input), and it never throws: every way a key can be wrong is `inactive`, so a bad deployment
+ * degrades to the community feature set instead of failing to start. An unusable `now` or
+ * `expiringDays` is `lost`.
  */
 export function evaluateLicense(input: LicenseEvaluationInput): LicenseEvaluation {
   const token = input.licenseKey?.trim() ?? '';
@@ -79,7 +80,7 @@ export function evaluateLicense(input: LicenseEvaluationInput): LicenseEvaluatio
     return evaluateToken(token, input);
   } catch {
     // Every expected failure is handled as `inactive`; reaching here means evaluation itself
-    // broke, which contract §10 calls `lost` ("the status cannot be determined").
+    // broke: the status cannot be determined, which is `lost` (docs/licensing.md, "Statuses").
     return LOST;
   }
 }

@@ -9,15 +9,21 @@ import { LICENSE_SETTINGS } from './licensing.tokens';
 
 /**
  * What a reader reports for a stored value outside the six statuses. It is deliberately not one
- * of them: both gates are allowlists (contract §10), so it is denied everywhere, and nothing ever
- * rounds it to a status that some gate allows.
+ * of them: both gates are allowlists (docs/licensing.md, "Gates"), so it is denied everywhere, and
+ * nothing ever rounds it to a status that some gate allows.
  */
 export const UNKNOWN_LICENSE_STATUS = 'unknown';
 
-/** The six statuses of contract §10, or `unknown` for a shared value that is none of them. */
+/**
+ * The six statuses of docs/licensing.md, "Statuses", or `unknown` for a shared value that is none
+ * of them.
+ */
 export type ObservedLicenseStatus = LicenseStatus | typeof UNKNOWN_LICENSE_STATUS;
 
-/** How long one reading is reused before Redis is asked again (contract §10). */
+/**
+ * How long one reading is reused before Redis is asked again
+ * (docs/licensing.md, "Shared status and caching").
+ */
 export const LICENSE_STATUS_CACHE_MS = 10_000;
 
 interface CachedReading {
@@ -59,7 +65,9 @@ export class LicenseStatusReader {
     return this.pending;
   }
 
-  /** The bearer API gate (contract §9.2): `none`, `active` or `expiring`. */
+  /**
+   * The bearer API gate (docs/bearer-api.md, "Route requirements"): `none`, `active` or `expiring`.
+   */
   async allowsBearerApi(): Promise<boolean> {
     return allowsBearerApi(await this.current());
   }
@@ -69,7 +77,10 @@ export class LicenseStatusReader {
     return allowsEnterpriseFeatures(await this.current());
   }
 
-  /** `enterprise` when a licence key is configured, else `community` (contract §9.6). */
+  /**
+   * `enterprise` when a licence key is configured, else `community`
+   * (docs/licensing.md, "Editions").
+   */
   edition(): LicenseEdition {
     return editionOf(this.settings.licenseKey);
   }

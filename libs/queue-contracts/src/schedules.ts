@@ -14,7 +14,10 @@ export interface ScheduleEntry {
   readonly switch?: 'tokenPurge';
 }
 
-/** Every recurring job of the system (contract §14). `beat` is the only process applying it. */
+/**
+ * Every recurring job of the system (docs/queues.md, "Schedules"). `beat` is the only process
+ * applying it.
+ */
 export const SCHEDULES: readonly ScheduleEntry[] = [
   {
     id: 'tokens.purge-retention',

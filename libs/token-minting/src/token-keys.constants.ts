@@ -1,8 +1,8 @@
 /**
- * Redis keys of bearer resolution (contract §7.1). They are wire names shared by api, auth and the
- * worker: renaming one leaves live cache entries behind (a revoked token stays cached as valid
- * until its entry expires) and lets touches through twice. The deployment prefix is added by the
- * Redis client.
+ * Redis keys of bearer resolution (docs/redis-state.md, "Keys"). They are wire names shared by api,
+ * auth and the worker: renaming one leaves live cache entries behind (a revoked token stays cached
+ * as valid until its entry expires) and lets touches through twice. The deployment prefix is added
+ * by the Redis client.
  */
 export const TOKEN_KEYS = {
   /** `auth:token:<sha256 hex>`: the bearer cache entry, positive JSON or `invalid`. */
@@ -11,7 +11,10 @@ export const TOKEN_KEYS = {
   touch: (tokenId: string): string => `auth:touch:${tokenId}`,
 } as const;
 
-/** The negative bearer cache value (§9.1 step 6); a wire value, see TOKEN_KEYS. */
+/**
+ * The negative bearer cache value (docs/tokens.md, "The bearer cache"); a wire value, see
+ * TOKEN_KEYS.
+ */
 export const BEARER_CACHE_INVALID = 'invalid';
 
 /** How long `auth:touch:*` holds off further touches of one token. */

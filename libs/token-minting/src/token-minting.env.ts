@@ -1,6 +1,8 @@
 import { env } from '@dify/platform';
 
-/** Token variables (contract §2), for every process that mints device-flow tokens. */
+/**
+ * Token variables (docs/tokens.md, "Settings"), for every process that mints device-flow tokens.
+ */
 export const tokenMintingEnv = {
   OAUTH_TTL_DAYS: env.int({
     description: 'Lifetime of device-flow tokens minted from now on, in days',

@@ -5,7 +5,10 @@ import { DomainError } from '@dify/domain';
  * `server_error`) and the code is the reason logged with it; renaming one breaks log queries.
  */
 export const TOKEN_MINTING_ERROR_CODES = {
-  /** The replaced token's cache entry could not be deleted, so the rotation was undone (§8.4). */
+  /**
+   * The replaced token's cache entry could not be deleted, so the rotation was undone
+   * (docs/tokens.md, "Issue and rotate in place").
+   */
   cacheEvictionFailed: 'token_cache_eviction_failed',
   /** The device identity kept changing under the issue; it gave up rather than loop. */
   issueContended: 'token_issue_contended',

@@ -1,4 +1,4 @@
-/** One item of `GET /openapi/v1/account/sessions` (contract §9.4). */
+/** One item of `GET /openapi/v1/account/sessions` (docs/bearer-api.md, "Sessions"). */
 export interface AccountSessionItem {
   readonly id: string;
   readonly prefix: string;

@@ -27,7 +27,10 @@ const item = (session: AccountSession): AccountSessionItem => ({
 
 const REVOKED: RevokedResponse = Object.freeze({ status: 'revoked' });
 
-/** The account's signed-in devices: the CLI's `devices` and `logout` (contract §9.4). */
+/**
+ * The account's signed-in devices: the CLI's `devices` and `logout`
+ * (docs/bearer-api.md, "Sessions").
+ */
 @Controller()
 @BearerRoute(SCOPE.full)
 export class AccountSessionsController {
@@ -66,9 +69,9 @@ export class AccountSessionsController {
   }
 
   /**
-   * Ownership is checked before anything else (§9.2 row 4): a malformed id, an unknown one and
-   * another account's all get the same 404, so ids cannot be probed. An own row is `revoked`
-   * whether this call or an earlier one revoked it.
+   * Ownership is checked before anything else (docs/bearer-api.md, "Route requirements"): a
+   * malformed id, an unknown one and another account's all get the same 404, so ids cannot be
+   * probed. An own row is `revoked` whether this call or an earlier one revoked it.
    */
   private async revoke(
     sessionId: string,

@@ -10,7 +10,7 @@ import { BEARER_API_SETTINGS, type BearerApiSettings } from './bearer-api.settin
 import { type AccountBearer, AccountCaller } from './account-caller.decorator';
 import { BearerRoute } from './bearer-route.decorator';
 
-/** Who the token belongs to: the CLI's `whoami` (contract §9.3). */
+/** Who the token belongs to: the CLI's `whoami` (docs/bearer-api.md, "Account"). */
 @Controller()
 export class AccountController {
   constructor(

@@ -1,4 +1,4 @@
-/** `GET /openapi/v1/account` (contract §9.3). */
+/** `GET /openapi/v1/account` (docs/bearer-api.md, "Account"). */
 export interface AccountResponse {
   readonly subject_type: 'account';
   readonly subject_email: string;

@@ -12,10 +12,10 @@ import { REQUIRED_SCOPE } from './required-scope';
 export const WRONG_SURFACE_DENIED_EVENT = 'openapi.wrong_surface_denied';
 
 /**
- * The route requirements of contract §9.2, in the contract's order: the subject is an account
- * (`dfoa_`), the licence allows the bearer API, and the token holds the route's scope. The order
- * is observable (an SSO token on an unlicensed deployment is told about its token type first),
- * so it is kept exactly.
+ * The route requirements (docs/bearer-api.md, "Route requirements"), in their order: the subject is
+ * an account (`dfoa_`), the licence allows the bearer API, and the token holds the route's scope.
+ * The order is observable (an SSO token on an unlicensed deployment is told about its token type
+ * first), so it is kept exactly.
  */
 @Injectable()
 export class BearerAccessGuard implements CanActivate {

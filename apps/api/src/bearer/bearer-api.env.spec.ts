@@ -18,7 +18,7 @@ function problemsOf(source: Record<string, string>): string[] {
 }
 
 describe('bearer API and system env', () => {
-  it('defaults to the contract values', () => {
+  it('defaults to the documented values', () => {
     const config = loadEnv(schema, {});
     expect(bearerApiSettingsFrom(config)).toEqual({
       enabled: true,

@@ -1,6 +1,6 @@
 import { env } from '@dify/platform';
 
-/** The gateway's bearer API variables (contract §2). */
+/** The gateway's bearer API variables (docs/bearer-api.md, "Settings"). */
 export const bearerApiEnv = {
   ENABLE_OAUTH_BEARER: env.bool({
     description: 'Kill switch: false refuses device approvals and every bearer token',

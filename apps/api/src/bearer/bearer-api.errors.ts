@@ -1,8 +1,9 @@
 import { ApiError } from '@dify/platform';
 
 /**
- * Error codes of the bearer API (contract §9). Clients such as difyctl branch on them, so renaming
- * one is a breaking change. The rate limit's `rate_limited` comes from the platform limiter.
+ * Error codes of the bearer API (docs/bearer-api.md). Clients such as difyctl branch on them, so
+ * renaming one is a breaking change. The rate limit's `rate_limited` comes from the platform
+ * limiter.
  */
 export const BEARER_ERROR_CODES = {
   bearerAuthDisabled: 'bearer_auth_disabled',
@@ -31,7 +32,7 @@ export const BEARER_ERROR_STATUSES: Readonly<Record<BearerErrorCode, number>> = 
   [BEARER_ERROR_CODES.workspaceNotFound]: 404,
 };
 
-// Fixed texts: the contract spells several of them out, and a message that never varies cannot
+// Fixed texts: clients and the documentation rely on them, and a message that never varies cannot
 // leak which of several failures happened (every invalid bearer reads the same).
 const MESSAGES: Readonly<Record<BearerErrorCode, string>> = {
   [BEARER_ERROR_CODES.bearerAuthDisabled]: 'bearer authentication is disabled',

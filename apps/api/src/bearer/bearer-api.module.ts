@@ -12,7 +12,7 @@ import { PACKAGE_VERSION, readPackageVersion } from './package-version';
 import { WorkspacesController } from './workspaces.controller';
 
 /**
- * The bearer API for CLIs and scripts (contract §9): `/openapi/v1/account*`,
+ * The bearer API for CLIs and scripts (docs/bearer-api.md): `/openapi/v1/account*`,
  * `/openapi/v1/workspaces*`, the meta routes and the legacy aliases `/v1/me` and
  * `DELETE /v1/oauth/authorizations/self`. Needs the global DbModule, PlatformModule (Redis, the
  * rate limiter, BullMQ) and an AuditSink from the gateway.

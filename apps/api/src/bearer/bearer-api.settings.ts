@@ -10,7 +10,10 @@ export interface BearerApiSettings {
   readonly perTokenPerMinute: number;
   /** `ACCOUNT_RATE_LIMIT_PER_MINUTE`: the extra bucket of `GET /openapi/v1/account`. */
   readonly accountPerMinute: number;
-  /** The licence the bearer gate (§9.2) and `/_version`'s edition are judged by. */
+  /**
+   * The licence the bearer gate (docs/bearer-api.md, "Route requirements") and `/_version`'s
+   * edition are judged by.
+   */
   readonly license: LicenseSettings;
 }
 

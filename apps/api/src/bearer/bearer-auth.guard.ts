@@ -10,17 +10,17 @@ import { BEARER_API_SETTINGS, type BearerApiSettings } from './bearer-api.settin
 declare module 'fastify' {
   interface FastifyRequest {
     /**
-     * The accepted bearer (contract §9.1 step 8), set by BearerAuthGuard. It lives on the request
-     * object, so it is gone with the request and never leaks into another one.
+     * The accepted bearer (docs/tokens.md, "Bearer resolution"), set by BearerAuthGuard. It lives
+     * on the request object, so it is gone with the request and never leaks into another one.
      */
     bearer?: ResolvedBearer;
   }
 }
 
 /**
- * Bearer authentication (contract §9.1 steps 1–3 and 7–8; token-minting's resolver does 4–6).
- * Unknown prefixes, unknown, revoked and expired tokens all get one identical 401, so a caller
- * learns nothing about which of them it holds.
+ * Bearer authentication (docs/tokens.md, "Bearer resolution" steps 1–3 and 7–8; token-minting's
+ * resolver does 4–6). Unknown prefixes, unknown, revoked and expired tokens all get one identical
+ * 401, so a caller learns nothing about which of them it holds.
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {

@@ -5,8 +5,9 @@ import { BearerAuthGuard } from './bearer-auth.guard';
 import { REQUIRED_SCOPE } from './required-scope';
 
 /**
- * A route of the account surface: bearer authentication (§9.1), then the requirements of §9.2
- * in their order (account subject, licence, `scope`). Ownership, the fourth, is the handler's.
+ * A route of the account surface: bearer authentication (docs/tokens.md, "Bearer resolution"), then
+ * the requirements of docs/bearer-api.md, "Route requirements" in their order (account subject,
+ * licence, `scope`). Ownership, the fourth, is the handler's.
  */
 export function BearerRoute(scope: Scope): ClassDecorator & MethodDecorator {
   return applyDecorators(

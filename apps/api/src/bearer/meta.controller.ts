@@ -2,7 +2,10 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { type LicenseEdition, LicenseStatusReader } from '@dify/licensing';
 import { PACKAGE_VERSION } from './package-version';
 
-/** Unauthenticated meta routes of the bearer API (contract §9.6); exempt from the version gate. */
+/**
+ * Unauthenticated meta routes of the bearer API (docs/bearer-api.md, "Meta routes"); exempt from
+ * the version gate.
+ */
 @Controller('openapi/v1')
 export class MetaController {
   constructor(

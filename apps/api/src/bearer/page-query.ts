@@ -2,7 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiError, type FieldError, PLATFORM_ERROR_CODES } from '@dify/platform';
 import type { FastifyRequest } from 'fastify';
 
-/** Paging of the bearer API's lists (contract §9.4, §9.5). */
+/** Paging of the bearer API's lists (docs/bearer-api.md, "Paging"). */
 export interface PageQuery {
   readonly page: number;
   readonly limit: number;

@@ -1,6 +1,6 @@
 /**
- * A workspace as the bearer API shows it (contract §9.5). `status` is always `normal`: tenants
- * have no status column yet, and every workspace that exists is usable.
+ * A workspace as the bearer API shows it (docs/bearer-api.md, "Workspaces"). `status` is always
+ * `normal`: tenants have no status column yet, and every workspace that exists is usable.
  */
 export interface WorkspaceItem {
   readonly id: string;

@@ -28,11 +28,12 @@ const item = (membership: Membership): WorkspaceItem => ({
 });
 
 /**
- * The caller's workspaces: the CLI's `workspaces` commands (contract §9.5). A workspace the
- * caller is not a member of, and a malformed id, answer the same 404 as one that does not exist.
+ * The caller's workspaces: the CLI's `workspaces` commands (docs/bearer-api.md, "Workspaces"). A
+ * workspace the caller is not a member of, and a malformed id, answer the same 404 as one that does
+ * not exist.
  */
 @Controller('openapi/v1/workspaces')
-// The contract asks `workspace:read` of every workspace route, switch included; `full` has it.
+// Every workspace route asks for `workspace:read`, switch included; `full` has it.
 @BearerRoute(SCOPE.workspaceRead)
 export class WorkspacesController {
   constructor(

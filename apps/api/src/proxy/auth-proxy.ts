@@ -68,7 +68,10 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** What the gateway hands to auth (contract §3); `DELETE /v1/oauth/authorizations/self` stays here. */
+/**
+ * What the gateway hands to auth (docs/device-flow.md, "Routes");
+ * `DELETE /v1/oauth/authorizations/self` stays here.
+ */
 export function isProxiedToAuth(method: string, path: string): boolean {
   if (method === 'DELETE' && path === '/v1/oauth/authorizations/self') return false;
   return (

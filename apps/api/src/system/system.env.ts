@@ -22,5 +22,8 @@ function ssoIssuer(): EnvVar<string> {
   };
 }
 
-/** What `/console/api/system-features` reports on besides the licence (contract §2, §12). */
+/**
+ * What `/console/api/system-features` reports on besides the licence
+ * (docs/console.md, "System features").
+ */
 export const systemEnv = { SSO_ISSUER: ssoIssuer() } as const;

@@ -10,7 +10,7 @@ export interface Approver {
 
 /**
  * Loads the signed-in approver and every membership, oldest workspace first, before anything
- * touches tokens: a failure here mints nothing (contract §5.4 step 2).
+ * touches tokens: a failure here mints nothing (docs/device-flow.md, "Approval").
  */
 @Injectable()
 export class ApproverDirectory {

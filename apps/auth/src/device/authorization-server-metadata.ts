@@ -1,6 +1,6 @@
 import { DEVICE_CODE_GRANT_TYPE } from './device-grant';
 
-/** RFC 8414 metadata of this authorization server (contract §6.1). */
+/** RFC 8414 metadata of this authorization server (docs/device-flow.md, "Discovery metadata"). */
 export function authorizationServerMetadata(issuer: string): Record<string, unknown> {
   return {
     issuer,

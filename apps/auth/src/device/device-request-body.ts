@@ -1,6 +1,9 @@
 import { ApiError } from '@dify/platform';
 
-/** The two wire dialects of the device endpoints (DESIGN.md decision 2). */
+/**
+ * The two wire dialects of the device endpoints
+ * (docs/device-flow.md, "Device authorization request", "Polling").
+ */
 export type BodyDialect = 'json' | 'form';
 
 const FORM = 'application/x-www-form-urlencoded';

@@ -10,8 +10,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 const CODE_PATHS = new Set(['/openapi/v1/oauth/device/code', '/v1/oauth/device/code']);
 
 /**
- * Charges the per-IP issuance bucket before the body is even parsed (contract §4), so a flood of
- * junk bodies is throttled like a flood of good ones.
+ * Charges the per-IP issuance bucket before the body is even parsed
+ * (docs/device-flow.md, "Rate limits"), so a flood of junk bodies is throttled like a flood of good
+ * ones.
  */
 export function registerIssuanceThrottle(
   fastify: FastifyInstance,

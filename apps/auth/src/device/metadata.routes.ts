@@ -7,7 +7,8 @@ import {
 
 /**
  * RFC 8414 discovery, so generic OAuth clients find the device and token endpoints. Served as
- * plain Fastify routes because its paths follow the configured issuer (§3.1's path form).
+ * plain Fastify routes because its paths follow the configured issuer (RFC 8414 §3.1's path
+ * form).
  */
 export function registerMetadataRoutes(fastify: FastifyInstance, consoleApiUrl: string): void {
   const issuer = issuerOf(consoleApiUrl);

@@ -25,7 +25,7 @@ const invalidClient = (): ApiError => new ApiError(400, 'invalid_client', 'unkno
 
 /**
  * RFC 7009 revocation. Possession of the token is the credential; the answer is `{}` whether a
- * token was revoked or was unknown or already dead, so it reveals nothing (§2.2).
+ * token was revoked or was unknown or already dead, so it reveals nothing (RFC 7009 §2.2).
  */
 @Controller()
 export class RevocationController {

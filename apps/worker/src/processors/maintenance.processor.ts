@@ -32,9 +32,9 @@ export class MaintenanceProcessor extends QueueProcessor<'maintenance'> {
   }
 
   /**
-   * The licence status is refreshed once at start as well (contract §14): a fresh deployment
-   * should not wait for beat's first tick to report its edition. A failure is only logged; the
-   * scheduled job retries.
+   * The licence status is refreshed once at start as well (docs/queues.md, "Queues and jobs"): a
+   * fresh deployment should not wait for beat's first tick to report its edition. A failure is only
+   * logged; the scheduled job retries.
    */
   override onApplicationBootstrap(): void {
     super.onApplicationBootstrap();

@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * A device-flow bearer token (contract §8.3). Only its SHA-256 is stored. Rotation keeps the id
- * and replaces hash and expiry; revocation clears the hash and sets `revoked_at`.
+ * A device-flow bearer token (docs/tokens.md, "The oauth_access_tokens table"). Only its SHA-256 is
+ * stored. Rotation keeps the id and replaces hash and expiry; revocation clears the hash and sets
+ * `revoked_at`.
  */
 @Entity({ name: 'oauth_access_tokens' })
 export class OAuthAccessToken {

@@ -1,6 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The device-flow token store, column for column and index for index as in contract §8.3. */
+/**
+ * The device-flow token store, column for column and index for index as in
+ * docs/tokens.md, "The oauth_access_tokens table".
+ */
 export class CreateOAuthAccessTokens1764201600001 implements MigrationInterface {
   name = 'CreateOAuthAccessTokens1764201600001';
 

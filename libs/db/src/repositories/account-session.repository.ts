@@ -30,8 +30,8 @@ interface SessionPageRow {
 }
 
 /**
- * Read side of `oauth_access_tokens` for the account's own "devices" list (contract §9.4). It
- * never writes: token-minting is the table's only writer.
+ * Read side of `oauth_access_tokens` for the account's own "devices" list
+ * (docs/bearer-api.md, "Sessions"). It never writes: token-minting is the table's only writer.
  */
 @Injectable()
 export class AccountSessionRepository {

@@ -79,15 +79,16 @@ const LOCKED_COLUMNS = `id, account_id, client_id, token_hash, revoked_at IS NOT
 
 /**
  * SQL over `oauth_access_tokens`. Only the token-minting library calls it: that library is the
- * single writer of the table (DESIGN.md).
+ * single writer of the table (docs/tokens.md).
  */
 @Injectable()
 export class OAuthAccessTokenRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Rotate-in-place (contract §8.4) as one statement. `previous` locks the live row of the device
-   * identity and reads its pre-image; the upsert replaces that row, or inserts when there is none.
+   * Rotate-in-place (docs/tokens.md, "Issue and rotate in place") as one statement. `previous`
+   * locks the live row of the device identity and reads its pre-image; the upsert replaces that
+   * row, or inserts when there is none.
    *
    * The `DO UPDATE … WHERE` guard is what makes the pre-image trustworthy: a live row committed by
    * a concurrent issue after this statement's snapshot is invisible to `previous` but still
@@ -165,7 +166,10 @@ export class OAuthAccessTokenRepository {
     return { id: row.id, previous };
   }
 
-  /** Compensation of an insert (§8.5): only while the row still carries the hash we issued. */
+  /**
+   * Compensation of an insert (docs/tokens.md, "Compensation"): only while the row still carries
+   * the hash we issued.
+   */
   async deleteIssued(id: string, tokenHash: string): Promise<boolean> {
     const rows = await queryRows(
       this.dataSource,
@@ -176,8 +180,9 @@ export class OAuthAccessTokenRepository {
   }
 
   /**
-   * Compensation of a rotation (§8.5): puts the pre-image back, only while the row is live and
-   * still carries the hash we issued. A later rotation or a revocation wins over us.
+   * Compensation of a rotation (docs/tokens.md, "Compensation"): puts the pre-image back, only
+   * while the row is live and still carries the hash we issued. A later rotation or a revocation
+   * wins over us.
    */
   async restorePrevious(id: string, issuedHash: string, previous: TokenPreImage): Promise<boolean> {
     const rows = await queryRows(
@@ -198,7 +203,10 @@ export class OAuthAccessTokenRepository {
     return rows.length > 0;
   }
 
-  /** Locks an account's row by id, live or not: ownership decides before liveness (§9.4). */
+  /**
+   * Locks an account's row by id, live or not: ownership decides before liveness
+   * (docs/bearer-api.md, "Sessions").
+   */
   async lockOwned(
     manager: EntityManager,
     id: string,
@@ -261,7 +269,10 @@ export class OAuthAccessTokenRepository {
     return rows.length > 0;
   }
 
-  /** The bearer lookup of a cache miss (§9.1 step 6): one indexed read joined with the account. */
+  /**
+   * The bearer lookup of a cache miss (docs/tokens.md, "Bearer resolution"): one indexed read
+   * joined with the account.
+   */
   async findLiveByHash(tokenHash: string): Promise<LiveTokenLookup | null> {
     const rows = await queryRows<{
       id: string;
@@ -296,10 +307,10 @@ export class OAuthAccessTokenRepository {
   }
 
   /**
-   * Lazy hard expiry (§8.6). The hash condition narrows the contract's `WHERE id = ? AND
-   * revoked_at IS NULL`: a rotation that landed since the lookup gave the row a new token and a
-   * new expiry, and that token must not be killed for the old one's age. Answers whether a row
-   * changed, which is when `oauth.token_expired` is due.
+   * Lazy hard expiry (docs/tokens.md, "Revocation and expiry"). The hash condition narrows the
+   * documented `WHERE id = ? AND revoked_at IS NULL`: a rotation that landed since the lookup gave
+   * the row a new token and a new expiry, and that token must not be killed for the old one's age.
+   * Answers whether a row changed, which is when `oauth.token_expired` is due.
    */
   async hardExpire(id: string, tokenHash: string): Promise<boolean> {
     const rows = await queryRows(
@@ -313,11 +324,12 @@ export class OAuthAccessTokenRepository {
   }
 
   /**
-   * Folds a batch of touches into `last_used_at` in one statement (§14). Several touches of one
-   * token collapse to the latest first, since an UPDATE … FROM joins each target row once with an
-   * arbitrary match. `last_used_at` never moves backwards, revoked rows are left alone, and a
-   * touch older than the row's `created_at` belongs to the token a rotation replaced. Rows whose
-   * value would not change are not rewritten. Answers how many rows changed.
+   * Folds a batch of touches into `last_used_at` in one statement
+   * (docs/tokens.md, "Usage tracking"). Several touches of one token collapse to the latest first,
+   * since an UPDATE … FROM joins each target row once with an arbitrary match. `last_used_at` never
+   * moves backwards, revoked rows are left alone, and a touch older than the row's `created_at`
+   * belongs to the token a rotation replaced. Rows whose value would not change are not rewritten.
+   * Answers how many rows changed.
    */
   async recordUses(uses: readonly TokenUse[]): Promise<number> {
     if (uses.length === 0) return 0;

@@ -17,17 +17,20 @@ import {
 } from '../device-flow.settings';
 import { DeviceFlowStore } from '../store/device-flow.store';
 
-/** A device authorization request, as the HTTP layer parsed it (contract §5.1). */
+/**
+ * A device authorization request, as the HTTP layer parsed it
+ * (docs/device-flow.md, "Device authorization request").
+ */
 export interface DeviceAuthorizationRequest {
   readonly clientId: string;
   /** The body's `device_label`; absent or blank means "derive it from the User-Agent". */
   readonly deviceLabel?: string;
   readonly userAgent?: string;
-  /** The client IP (contract §1.5); stored as `created_ip`. */
+  /** The client IP (docs/device-flow.md, "Client IP"); stored as `created_ip`. */
   readonly ip: string;
 }
 
-/** The 200 body of `POST …/device/code` (contract §5.1). */
+/** The 200 body of `POST …/device/code` (docs/device-flow.md, "Device authorization request"). */
 export interface DeviceAuthorizationResponse {
   readonly device_code: string;
   readonly user_code: string;
@@ -37,7 +40,7 @@ export interface DeviceAuthorizationResponse {
   readonly interval: number;
 }
 
-/** `POST …/device/code`: starts a flow (contract §5.1, issuance of §7.3). */
+/** `POST …/device/code`: starts a flow (docs/redis-state.md, "Issuance"). */
 @Injectable()
 export class DeviceAuthorizationService {
   private readonly logger = new Logger(DeviceAuthorizationService.name);

@@ -55,7 +55,7 @@ export interface DecisionAdmission {
   readonly [ADMITTED]: true;
 }
 
-/** An approval by a signed-in console user (contract §5.4). */
+/** An approval by a signed-in console user (docs/device-flow.md, "Approval"). */
 export interface DeviceApproveRequest {
   readonly admission: DecisionAdmission;
   /** The body's `user_code`, as received; it is normalised here. */
@@ -65,7 +65,7 @@ export interface DeviceApproveRequest {
   readonly context: RequestContext;
 }
 
-/** A denial by a signed-in console user (contract §5.5). */
+/** A denial by a signed-in console user (docs/device-flow.md, "Denial"). */
 export interface DeviceDenyRequest {
   readonly admission: DecisionAdmission;
   readonly userCode: string;
@@ -216,8 +216,8 @@ export class DeviceDecisionService {
   }
 
   /**
-   * Contract §5.5: any signed-in console user may deny a pending code they know. Answers
-   * `{status: 'denied'}`; the next poll gets `access_denied`.
+   * Any signed-in console user may deny a pending code they know (docs/device-flow.md, "Denial").
+   * Answers `{status: 'denied'}`; the next poll gets `access_denied`.
    */
   async deny(request: DeviceDenyRequest): Promise<{ readonly status: 'denied' }> {
     // The admission was made for the account the session named: that account is the actor.

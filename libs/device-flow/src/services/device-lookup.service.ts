@@ -11,7 +11,9 @@ import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
 import { DEVICE_FLOW_SETTINGS, type DeviceFlowSettings } from '../device-flow.settings';
 import { DEVICE_STATUS, DeviceFlowStore } from '../store/device-flow.store';
 
-/** The 200 body of `GET …/device/lookup` (contract §5.3). Never carries token data. */
+/**
+ * The 200 body of `GET …/device/lookup` (docs/device-flow.md, "Lookup"). Never carries token data.
+ */
 export interface DeviceLookupResponse {
   readonly valid: boolean;
   /** Real remaining lifetime in whole seconds (rounded up, at least 1) while valid; else 0. */

@@ -12,7 +12,7 @@ const approver: DeviceApprover = {
 };
 
 describe('accountPayload', () => {
-  it('holds exactly the stored fields of contract §5.2 for the account branch', () => {
+  it('holds exactly the stored fields of the account branch', () => {
     const payload = accountPayload({
       token: 'dfoa_x',
       tokenId: 'row-id',

@@ -1,6 +1,6 @@
 import { ACCOUNT_SCOPES, SUBJECT_TYPE } from '@dify/domain';
 
-/** A workspace as the token response lists it (contract §5.2). */
+/** A workspace as the token response lists it (docs/device-flow.md, "Polling"). */
 export interface DeviceTokenWorkspace {
   readonly id: string;
   readonly name: string;
@@ -8,9 +8,10 @@ export interface DeviceTokenWorkspace {
 }
 
 /**
- * The poll payload stored in the device hash at approval time (contract §5.2 minus the fields
- * added when the response is built). It holds the plaintext token: that is the one place the
- * token exists in Redis (§7.2), and it is deleted by the first accepted poll.
+ * The poll payload stored in the device hash at approval time: the token response of
+ * docs/device-flow.md, "Polling" minus the fields added when the response is built. It holds the
+ * plaintext token: that is the one place the token exists in Redis
+ * (docs/redis-state.md, "The device hash"), and it is deleted by the first accepted poll.
  *
  * Field names are wire names: the payload is stored as JSON by one replica and returned verbatim
  * by another, so they change only additively.
@@ -55,7 +56,7 @@ export function defaultWorkspaceOf(approver: DeviceApprover): string | null {
   return (current ?? approver.memberships[0])?.id ?? null;
 }
 
-/** The account-branch payload (contract §5.4 step 7). */
+/** The account-branch payload (docs/device-flow.md, "Approval"). */
 export function accountPayload(input: {
   readonly token: string;
   readonly tokenId: string;

@@ -104,7 +104,7 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
     expect(body.token).toMatch(/^dfoa_[A-Za-z0-9_-]{43}$/);
   });
 
-  it('hands the approved token over once, with the account payload of contract §5.2', async () => {
+  it('hands the approved token over once, with the account payload', async () => {
     const flow = await issue('laptop-1');
     await approve(flow.user_code);
 

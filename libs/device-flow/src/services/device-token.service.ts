@@ -7,11 +7,11 @@ import { DEVICE_FLOW_CLOCK, type DeviceFlowClock } from '../device-flow.settings
 import { DeviceFlowStore } from '../store/device-flow.store';
 import { type DeviceTokenResponse, tokenResponseFrom } from './device-token.payload';
 
-/** A token request, as the HTTP layer parsed it (contract §5.2). */
+/** A token request, as the HTTP layer parsed it (docs/device-flow.md, "Polling"). */
 export interface DevicePollRequest {
   readonly deviceCode: string;
   readonly clientId: string;
-  /** The client IP (contract §1.5). */
+  /** The client IP (docs/device-flow.md, "Client IP"). */
   readonly ip: string;
   readonly requestId: string;
 }
@@ -55,7 +55,7 @@ export type PollAnswer =
 const refused = (error: DevicePollErrorCode, description?: string): PollAnswer =>
   description === undefined ? { ok: false, error } : { ok: false, error, description };
 
-/** `POST …/device/token`: polling (contract §5.2). */
+/** `POST …/device/token`: polling (docs/device-flow.md, "Polling"). */
 @Injectable()
 export class DeviceTokenService {
   private readonly logger = new Logger(DeviceTokenService.name);

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { approvalGuardId, deviceFlowKey } from './device-flow.keys';
 
 describe('device-flow keys', () => {
-  it('names keys exactly as contract §7.1 does', () => {
+  it('names keys exactly as documented', () => {
     expect(deviceFlowKey.deviceCode('dc_x')).toBe('device_code:dc_x');
     expect(deviceFlowKey.userCode('ABCD-EFGH')).toBe('user_code:ABCD-EFGH');
     expect(deviceFlowKey.approvalGuard('ab')).toBe('oauth_device:approval_guard:ab');
   });
 
-  it('derives the guard id from the NUL-joined device identity (contract §5.4 step 3)', () => {
+  it('derives the guard id from the NUL-joined device identity', () => {
     const expected = createHash('sha256')
       .update('ada@example.com\0dify:account\0difyctl\0laptop')
       .digest('hex');

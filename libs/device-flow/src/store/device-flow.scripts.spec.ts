@@ -2,7 +2,7 @@ import { DEVICE_FLOW_SCRIPTS } from './device-flow.scripts';
 
 describe('device-flow scripts', () => {
   // Redis Cluster refuses a script whose keys live in different slots; naming one key is the rule
-  // that keeps the state machine cluster-safe (DESIGN decision 6).
+  // that keeps the state machine cluster-safe (docs/redis-state.md, "Scripts").
   it.each(Object.entries(DEVICE_FLOW_SCRIPTS))(
     '%s names exactly one key, KEYS[1]',
     (_name, script) => {

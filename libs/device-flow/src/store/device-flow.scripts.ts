@@ -1,6 +1,7 @@
 /**
- * The Lua scripts of contract §7.3, registered with ioredis `defineCommand`: loaded once per
- * client, then called by SHA (ioredis reloads a script after a NOSCRIPT, e.g. a Redis restart).
+ * The Lua scripts of docs/redis-state.md, "Scripts", registered with ioredis `defineCommand`:
+ * loaded once per client, then called by SHA (ioredis reloads a script after a NOSCRIPT, e.g. a
+ * Redis restart).
  *
  * Invariant kept by every script here: IT NAMES EXACTLY ONE KEY, passed in KEYS[1], and touches no
  * other. Redis Cluster runs a script on the node that owns its keys and refuses keys that hash to
@@ -12,8 +13,9 @@
  * on throttling. Redis 5+ replicates script effects rather than the script, so writing after
  * `TIME` is allowed.
  *
- * Status strings and hash field names are wire values shared with every replica (§7.2); readers
- * ignore fields they do not know, so adding a field is safe during a rolling deploy.
+ * Status strings and hash field names are wire values shared with every replica
+ * (docs/redis-state.md, "The device hash"); readers ignore fields they do not know, so adding a
+ * field is safe during a rolling deploy.
  */
 
 /**
@@ -43,7 +45,7 @@ return 1
 /**
  * `poll`: KEYS[1] = device key. ARGV: client_id, slow_down step (s), the interval to assume when
  * the field is unreadable (s), the highest interval slow_down may reach (s). The whole
- * token-endpoint decision in one round trip (DESIGN 6):
+ * token-endpoint decision in one round trip (docs/device-flow.md, "Polling"):
  *
  * 1. no key: {'missing'}
  * 2. another client_id: {'client_mismatch'}, with NO write, so a wrong client can neither consume

@@ -167,7 +167,8 @@ describe('DeviceFlowStore scripts (real Redis)', () => {
       const { deviceCode } = await pendingFlow();
       const ttlBefore = await pttl(deviceCode);
 
-      // Contract §17 scenario 80, with time moved by rewriting the last accepted poll.
+      // The slow_down example of docs/device-flow.md, "Polling", with time moved by rewriting the
+      // last accepted poll.
       expect(await store.poll(deviceCode, 'difyctl')).toEqual({ kind: 'pending' });
       await lastPollAgo(deviceCode, 1_000);
       const accepted = (await hash(deviceCode)).last_poll_ms;

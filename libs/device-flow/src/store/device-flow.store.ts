@@ -5,7 +5,10 @@ import Redis from 'ioredis';
 import { DEVICE_FLOW_SCRIPTS } from './device-flow.scripts';
 import { deviceFlowKey } from './device-flow.keys';
 
-/** Device states as stored in the hash's `status` field (wire values, contract §7.2). */
+/**
+ * Device states as stored in the hash's `status` field (wire values,
+ * docs/redis-state.md, "The device hash").
+ */
 export const DEVICE_STATUS = {
   pending: 'pending',
   approved: 'approved',
@@ -23,7 +26,7 @@ export interface NewDeviceState {
   readonly createdIp: string;
 }
 
-/** The answer of the `poll` script (contract §7.3). */
+/** The answer of the `poll` script (docs/redis-state.md, "Scripts"). */
 export type PollOutcome =
   | { readonly kind: 'missing' }
   | { readonly kind: 'client_mismatch' }
@@ -67,9 +70,9 @@ const TRANSITION_RESULTS = new Set<unknown>([1, 2, 0, -1, -2]);
 const CONFIRM_RESULTS = new Set<unknown>(['PUBLISHED', 'NOT_PUBLISHED', 'UNKNOWN']);
 
 /**
- * The device-flow state in Redis (contract §7): the device hash, the user-code mapping and the
- * approval guard. Every method is one round trip on ONE key (see device-flow.scripts.ts for why),
- * and every multi-step rule runs inside a script so no other client can slip in between.
+ * The device-flow state in Redis (docs/redis-state.md): the device hash, the user-code mapping and
+ * the approval guard. Every method is one round trip on ONE key (see device-flow.scripts.ts for
+ * why), and every multi-step rule runs inside a script so no other client can slip in between.
  *
  * Keys are given without the deployment prefix: the injected client has `keyPrefix` set, and
  * ioredis applies it to plain commands, MULTI and script KEYS alike. Redis failures propagate:

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
  */
 export const DEVICE_CODE_PREFIX = 'dc_';
 
-// `dc_` + base64url (RFC 4648 §5, unpadded) of 32 bytes = 43 characters (contract §5.1).
+// `dc_` + base64url (RFC 4648 §5, unpadded) of 32 bytes = 43 characters
+// (docs/device-flow.md, "Device authorization request").
 const DEVICE_CODE_PATTERN = /^dc_[A-Za-z0-9_-]{43}$/;
 
 /** A new device code: `dc_` + base64url of 32 CSPRNG bytes (256 bits, not guessable). */
@@ -23,8 +24,9 @@ export function isDeviceCodeShaped(value: unknown): value is string {
 }
 
 /**
- * A transition id (contract §1.1): base64url of 16 CSPRNG bytes, fresh per approve or deny attempt.
- * It owns the approval guard and makes the transition marker unique per attempt.
+ * A transition id (docs/redis-state.md, "Transition markers"): base64url of 16 CSPRNG bytes, fresh
+ * per approve or deny attempt. It owns the approval guard and makes the transition marker unique
+ * per attempt.
  */
 export function generateTransitionId(): string {
   return randomBytes(16).toString('base64url');

@@ -1,8 +1,9 @@
 import { DEVICE_FLOW, DEVICE_FLOW_LIMITS } from './device-flow.constants';
 
-// These numbers are promised to clients by contract §2; a change here must be a contract change.
+// These numbers are promised to clients (docs/device-flow.md, "Fixed timings"); a change here
+// changes the protocol.
 describe('DEVICE_FLOW', () => {
-  it('holds the contract §2 timings', () => {
+  it('holds the documented timings', () => {
     expect(DEVICE_FLOW).toEqual({
       flowLifetimeSeconds: 900,
       pollIntervalSeconds: 5,
@@ -30,7 +31,7 @@ describe('DEVICE_FLOW', () => {
     expect(DEVICE_FLOW.grantNonceSeconds).toBeGreaterThan(DEVICE_FLOW.approvalGrantSeconds);
   });
 
-  it('holds the contract field limits', () => {
+  it('holds the documented field limits', () => {
     expect(DEVICE_FLOW_LIMITS).toEqual({
       clientIdMaxLength: 64,
       deviceLabelMaxLength: 255,

@@ -1,7 +1,7 @@
 /**
- * Fixed timings and limits of the device flow (contract §2). They are not configuration: clients,
- * Lua scripts and the `/device` page all assume these values, so they change only with the contract.
- * Units are in the names.
+ * Fixed timings and limits of the device flow (docs/device-flow.md, "Fixed timings"). They are not
+ * configuration: clients, Lua scripts and the `/device` page all assume these values, so changing
+ * one changes the protocol. Units are in the names.
  */
 export const DEVICE_FLOW = {
   /** Lifetime of a device code and its user code from issuance (`expires_in`). */
@@ -35,7 +35,10 @@ export const DEVICE_FLOW = {
   bearerCacheNegativeSeconds: 10,
 } as const;
 
-/** Column and field limits shared by validation and the schema (contract §5.1, §8.3). */
+/**
+ * Column and field limits shared by validation and the schema
+ * (docs/device-flow.md, "Fixed timings").
+ */
 export const DEVICE_FLOW_LIMITS = {
   clientIdMaxLength: 64,
   deviceLabelMaxLength: 255,

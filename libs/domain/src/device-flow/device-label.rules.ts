@@ -1,6 +1,9 @@
 import { DEVICE_FLOW_LIMITS } from './device-flow.constants';
 
-/** Outcome of reading a client-supplied `device_label` (contract §5.1). */
+/**
+ * Outcome of reading a client-supplied `device_label`
+ * (docs/device-flow.md, "Device authorization request").
+ */
 export type ParsedDeviceLabel =
   | { readonly kind: 'absent' }
   | { readonly kind: 'invalid' }
@@ -31,10 +34,11 @@ export function parseDeviceLabel(value: string): ParsedDeviceLabel {
 }
 
 /**
- * The label used when the client sent none (DESIGN decision 4, contract §5.1): the `User-Agent`
- * with control characters removed, whitespace runs collapsed, trimmed and cut to 255 characters,
- * else `"<client_id> device"`. It is kept verbatim rather than prettified so that two requests with
- * the same `User-Agent` land on the same device identity and rotate one token instead of piling up.
+ * The label used when the client sent none (docs/device-flow.md, "Device authorization request"):
+ * the `User-Agent` with control characters removed, whitespace runs collapsed, trimmed and cut to
+ * 255 characters, else `"<client_id> device"`. It is kept verbatim rather than prettified so that
+ * two requests with the same `User-Agent` land on the same device identity and rotate one token
+ * instead of piling up.
  */
 export function deviceLabelFromUserAgent(
   userAgent: string | null | undefined,

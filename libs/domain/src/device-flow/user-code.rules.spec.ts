@@ -20,7 +20,7 @@ function scriptedRandom(draws: number[][]) {
 }
 
 describe('USER_CODE_ALPHABET', () => {
-  it('is the 30 characters of contract §1.6, without look-alikes', () => {
+  it('is the 30 documented characters, without look-alikes', () => {
     expect(USER_CODE_ALPHABET).toBe('ABCDEFGHJKLMNPQRSTUVWXY3456789');
     expect(new Set(USER_CODE_ALPHABET).size).toBe(30);
     for (const excluded of ['I', 'O', 'Z', '0', '1', '2']) {

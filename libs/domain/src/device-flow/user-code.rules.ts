@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { RandomBytesSource } from '../ids/random-bytes.source';
 
 /**
- * The 30 characters a user code is drawn from (contract §1.6): no I, O, Z, 0, 1 or 2, which people
- * misread. Changing it invalidates every code in flight and every rate-limit key derived from one.
+ * The 30 characters a user code is drawn from (docs/device-flow.md, "User codes"): no I, O, Z, 0, 1
+ * or 2, which people misread. Changing it invalidates every code in flight and every rate-limit key
+ * derived from one.
  */
 export const USER_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXY3456789';
 
@@ -37,9 +38,10 @@ export function generateUserCode(random: RandomBytesSource = randomBytes): strin
 }
 
 /**
- * Contract §1.6, applied everywhere a code is received: NFKC, upper-case, drop every character
- * outside the alphabet, insert the dash. Anything but exactly 8 survivors is not a code (`null`),
- * which callers treat as an unknown code without looking it up.
+ * The normalisation of docs/device-flow.md, "User codes", applied everywhere a code is received:
+ * NFKC, upper-case, drop every character outside the alphabet, insert the dash. Anything but
+ * exactly 8 survivors is not a code (`null`), which callers treat as an unknown code without
+ * looking it up.
  */
 export function normalizeUserCode(input: string): string | null {
   let kept = '';

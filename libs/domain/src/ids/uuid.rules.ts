@@ -1,5 +1,6 @@
-// Identifiers on the wire and in the database are lower-case (contract §1.2). Upper-case input is
-// refused rather than folded so that one id never has two spellings in keys, logs or comparisons.
+// Identifiers on the wire and in the database are lower-case
+// (docs/device-flow.md, "Wire conventions"). Upper-case input is refused rather than folded so that
+// one id never has two spellings in keys, logs or comparisons.
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** True for a lower-case, hyphenated UUID of any version (accounts may predate UUIDv7). */

@@ -28,7 +28,7 @@ const JUNK: unknown[] = [
 ];
 
 describe('LicenseStatus', () => {
-  it('has exactly the six statuses of contract §10', () => {
+  it('has exactly the six documented statuses', () => {
     expect(Object.values(LicenseStatus)).toEqual([
       'none',
       'inactive',

@@ -1,6 +1,6 @@
 /**
- * Licence statuses (contract §10). They are stored in Redis (`license:status`) and returned by
- * `/console/api/system-features`; renaming one breaks values in flight.
+ * Licence statuses (docs/licensing.md, "Statuses"). They are stored in Redis (`license:status`) and
+ * returned by `/console/api/system-features`; renaming one breaks values in flight.
  */
 export const LicenseStatus = {
   none: 'none',

@@ -2,7 +2,7 @@ import { DomainError } from '../errors/domain.error';
 
 /**
  * Error codes of the token area. `mint_policy_violation` is also the reason logged with the 500
- * (contract §8.2); renaming it breaks log queries and alerts.
+ * (docs/tokens.md, "Mint policy"); renaming it breaks log queries and alerts.
  */
 export const TOKEN_ERROR_CODE = {
   mintPolicyViolation: 'mint_policy_violation',

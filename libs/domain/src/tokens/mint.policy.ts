@@ -29,8 +29,9 @@ export interface MintPermit {
 const ECHO_LIMIT = 64;
 
 /**
- * The mint policy of contract §8.2, run before any database or Redis call. It checks every rule
- * and throws one `MintPolicyViolation` naming every difference, so a bug is diagnosed in one go:
+ * The mint policy of docs/tokens.md, "Mint policy", run before any database or Redis call. It
+ * checks every rule and throws one `MintPolicyViolation` naming every difference, so a bug is
+ * diagnosed in one go:
  *
  * - `dfoa_`: subject `account`, a UUID `accountId`, scopes exactly {full}, issuer absent or exactly
  *   `dify:account` (stored as the sentinel, never NULL);

@@ -28,7 +28,10 @@ export const TOKEN_TYPE = {
 } as const;
 export type TokenType = (typeof TOKEN_TYPE)[keyof typeof TOKEN_TYPE];
 
-/** The scope catalogue (contract §8.1). Scope strings appear in audit events; renaming breaks them. */
+/**
+ * The scope catalogue (docs/tokens.md, "Types and scopes"). Scope strings appear in audit events;
+ * renaming breaks them.
+ */
 export const SCOPE = {
   full: 'full',
   appsRead: 'apps:read',
@@ -47,7 +50,10 @@ export const SSO_SCOPES: readonly Scope[] = Object.freeze([
   SCOPE.appsReadPermittedExternal,
 ]);
 
-/** What each prefix means (contract §8.1): one table, so classification cannot drift between callers. */
+/**
+ * What each prefix means (docs/tokens.md, "Types and scopes"): one table, so classification cannot
+ * drift between callers.
+ */
 export const TOKEN_KINDS: Readonly<
   Record<
     TokenPrefix,

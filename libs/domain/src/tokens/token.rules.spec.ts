@@ -13,7 +13,7 @@ import {
 import { generateToken, hashToken, hasScope, isTokenShaped, tokenPrefixOf } from './token.rules';
 
 describe('token constants', () => {
-  it('hold the wire values of contract §8.1', () => {
+  it('hold the documented wire values', () => {
     expect(TOKEN_PREFIX).toEqual({ account: 'dfoa_', externalSso: 'dfoe_' });
     expect(ACCOUNT_ISSUER).toBe('dify:account');
     expect(Object.values(SCOPE).sort()).toEqual([

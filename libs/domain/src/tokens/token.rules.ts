@@ -11,7 +11,9 @@ export interface GeneratedToken {
 
 const TOKEN_PATTERN = /^(dfoa|dfoe)_[A-Za-z0-9_-]{43}$/;
 
-/** prefix + base64url of 32 CSPRNG bytes, with its SHA-256 hex (contract §8.1). */
+/**
+ * prefix + base64url of 32 CSPRNG bytes, with its SHA-256 hex (docs/tokens.md, "Types and scopes").
+ */
 export function generateToken(prefix: TokenPrefix): GeneratedToken {
   const plaintext = `${prefix}${randomBytes(32).toString('base64url')}`;
   return { plaintext, hash: hashToken(plaintext) };
@@ -23,8 +25,9 @@ export function hashToken(plaintext: string): string {
 }
 
 /**
- * Classifies a presented value by prefix alone (contract §8.1): whether the rest is well formed
- * does not matter here, because an ill-formed token simply matches no stored hash.
+ * Classifies a presented value by prefix alone (docs/tokens.md, "Types and scopes"): whether the
+ * rest is well formed does not matter here, because an ill-formed token simply matches no stored
+ * hash.
  */
 export function tokenPrefixOf(value: string): TokenPrefix | null {
   if (value.startsWith(TOKEN_PREFIX.account)) {
@@ -41,7 +44,10 @@ export function isTokenShaped(value: unknown): value is string {
   return typeof value === 'string' && TOKEN_PATTERN.test(value);
 }
 
-/** `full` satisfies every required scope (contract §8.1); anything else must be granted by name. */
+/**
+ * `full` satisfies every required scope (docs/tokens.md, "Types and scopes"); anything else must be
+ * granted by name.
+ */
 export function hasScope(granted: readonly string[], required: Scope): boolean {
   return granted.includes(SCOPE.full) || granted.includes(required);
 }

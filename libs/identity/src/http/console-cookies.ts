@@ -4,7 +4,10 @@ import type { FastifyReply } from 'fastify';
 import { IDENTITY_SETTINGS, type IdentitySettings } from '../identity.settings';
 import type { IssuedSession } from '../sessions/console-session.service';
 
-/** Cookie names of the console session (contract §12); the web pages and auth rely on them. */
+/**
+ * Cookie names of the console session (docs/console.md, "Cookies"); the web pages and auth rely on
+ * them.
+ */
 export const CONSOLE_COOKIES = {
   access: 'console_access_token',
   refresh: 'console_refresh_token',

@@ -5,7 +5,7 @@ export interface ConsoleIdentity {
   readonly sessionId: string;
 }
 
-/** Claims of the console access JWT (contract §12). */
+/** Claims of the console access JWT (docs/console.md, "Access token"). */
 export interface ConsoleAccessClaims {
   readonly sub: string;
   readonly sid: string;

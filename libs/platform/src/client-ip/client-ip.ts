@@ -1,11 +1,14 @@
 import { canonicalIp } from './ip-address';
 import type { TrustedProxies } from './trusted-proxies';
 
-/** The client IP when none can be determined (contract §1.5); it shares one rate-limit bucket. */
+/**
+ * The client IP when none can be determined (docs/device-flow.md, "Client IP"); it shares one
+ * rate-limit bucket.
+ */
 export const UNKNOWN_CLIENT_IP = 'unknown';
 
 /**
- * The client IP of contract §1.5, in its canonical spelling (see `canonicalIp`).
+ * The client IP of docs/device-flow.md, "Client IP", in its canonical spelling (see `canonicalIp`).
  *
  * It is the socket peer, unless the peer is a trusted proxy. Then `X-Forwarded-For` is walked from
  * the right, because each proxy appends the address it received from and only the entries added by

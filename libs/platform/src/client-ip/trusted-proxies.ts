@@ -4,7 +4,8 @@ import { canonicalIp, parseCidr } from './ip-address';
 const MAX_REMEMBERED_ANSWERS = 4_096;
 
 /**
- * The proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXY_CIDRS`, contract §1.5).
+ * The proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXY_CIDRS`,
+ * docs/device-flow.md, "Client IP").
  *
  * Membership is decided on the canonical address, so `::ffff:10.0.0.1` (a dual-stack socket's view
  * of an IPv4 peer) is trusted by `10.0.0.0/8`, and an IPv4 address is also matched against

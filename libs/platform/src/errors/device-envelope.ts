@@ -1,7 +1,9 @@
 import type { ErrorEnvelope } from './error-envelope';
 import { PLATFORM_ERROR_CODES } from './error-envelope';
 
-/** The RFC 6749 §5.2 error body the device endpoints speak (contract §1.3). */
+/**
+ * The RFC 6749 §5.2 error body the device endpoints speak (docs/device-flow.md, "Error envelopes").
+ */
 export interface DeviceErrorBody {
   readonly error: string;
   readonly error_description?: string;

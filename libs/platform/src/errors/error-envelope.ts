@@ -1,4 +1,4 @@
-/** The canonical error body of every non-device route (contract §1.3). */
+/** The canonical error body of every non-device route (docs/device-flow.md, "Error envelopes"). */
 export interface ErrorEnvelope {
   readonly code: string;
   readonly message: string;

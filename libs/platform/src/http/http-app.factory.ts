@@ -20,7 +20,10 @@ import { BootLogger } from '../logging/boot-logger';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { MetricsService } from '../metrics/metrics.service';
 
-/** Bodies above this are refused with 413 before they are parsed (contract §1.3). */
+/**
+ * Bodies above this are refused with 413 before they are parsed
+ * (docs/device-flow.md, "Error envelopes").
+ */
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /**
@@ -36,9 +39,15 @@ const PUBLIC_LISTENER_TIMEOUTS = {
 
 export interface HttpAppOptions {
   readonly domainErrorStatuses?: DomainErrorStatuses;
-  /** Proxies whose X-Forwarded-For is believed when resolving the client IP (contract §1.5). */
+  /**
+   * Proxies whose X-Forwarded-For is believed when resolving the client IP
+   * (docs/device-flow.md, "Client IP").
+   */
   readonly trustedProxies: TrustedProxies;
-  /** difyctl versions older than this get 426 on the gated paths (contract §1.7). */
+  /**
+   * difyctl versions older than this get 426 on the gated paths
+   * (docs/device-flow.md, "Client version gate").
+   */
   readonly minClientVersion?: string;
   /** Send Strict-Transport-Security: the deployment's public URL is https. */
   readonly strictTransportSecurity?: boolean;
@@ -164,7 +173,10 @@ async function configure(app: NestFastifyApplication, options: HttpAppOptions): 
   });
 }
 
-/** A difyctl older than the minimum, on a path the version gate covers (contract §1.7). */
+/**
+ * A difyctl older than the minimum, on a path the version gate covers
+ * (docs/device-flow.md, "Client version gate").
+ */
 function isRefusedClient(request: FastifyRequest, minClientVersion: string): boolean {
   const userAgent = request.headers['user-agent'];
   if (!userAgent?.startsWith('difyctl/')) return false;

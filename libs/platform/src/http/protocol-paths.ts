@@ -1,5 +1,6 @@
 /**
- * URL conventions of the public surface (contract §1.3–1.4, §3), shared by the gateway and auth.
+ * URL conventions of the public surface
+ * (docs/device-flow.md, "Routes", "Error envelopes", "Headers"), shared by the gateway and auth.
  * They decide which error envelope a path speaks and which headers it carries.
  */
 
@@ -51,7 +52,7 @@ export function isFrameDeniedPath(path: string): boolean {
   return FRAME_DENY_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix));
 }
 
-/** Paths the difyctl version gate covers (§1.7). */
+/** Paths the difyctl version gate covers (docs/device-flow.md, "Client version gate"). */
 export function isVersionGatedPath(path: string): boolean {
   return (
     !VERSION_GATE_EXEMPT.has(path) &&

@@ -13,7 +13,7 @@ export interface RequestContext {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the HTTP app factory's onRequest hook (contract §1.5). */
+    /** Set by the HTTP app factory's onRequest hook (docs/device-flow.md, "Client IP"). */
     clientIp: string;
   }
 }

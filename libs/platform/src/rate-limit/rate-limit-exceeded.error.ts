@@ -1,8 +1,9 @@
 import { DomainError } from '@dify/domain';
 
 /**
- * Error codes of the rate limiter. `rate_limited` is a wire value (contract §4: the device
- * envelope's `error` and the canonical envelope's `code`); renaming it breaks every client.
+ * Error codes of the rate limiter. `rate_limited` is a wire value
+ * (docs/device-flow.md, "Rate limits": the device envelope's `error` and the canonical envelope's
+ * `code`); renaming it breaks every client.
  */
 export const RATE_LIMIT_ERROR_CODE = {
   rateLimited: 'rate_limited',
@@ -10,9 +11,9 @@ export const RATE_LIMIT_ERROR_CODE = {
 
 /**
  * A bucket is spent. The edge answers 429 and sets `Retry-After` from `retryAfterSeconds`
- * (whole seconds, at least 1, contract §1.4). `details` is exactly what the bearer API puts in its
- * canonical envelope (`{retry_after_ms}`, contract §4); it never names the bucket, whose key may
- * hold an email or an IP.
+ * (whole seconds, at least 1, docs/device-flow.md, "Headers"). `details` is exactly what the bearer
+ * API puts in its canonical envelope (`{retry_after_ms}`, docs/device-flow.md, "Rate limits"); it
+ * never names the bucket, whose key may hold an email or an IP.
  */
 export class RateLimitExceededError extends DomainError {
   readonly retryAfterSeconds: number;
@@ -28,7 +29,10 @@ export class RateLimitExceededError extends DomainError {
   }
 }
 
-/** `Retry-After` in whole seconds, rounded up and at least 1 (contract §1.4, §4). */
+/**
+ * `Retry-After` in whole seconds, rounded up and at least 1
+ * (docs/device-flow.md, "Headers", "Rate limits").
+ */
 export function retryAfterSecondsFor(retryAfterMs: number): number {
   return Math.max(1, Math.ceil(retryAfterMs / 1_000));
 }

@@ -6,7 +6,7 @@ import {
 } from './rate-limit-keys.constants';
 
 describe('rateLimitKey', () => {
-  it('builds the bucket keys of contract §4 exactly', () => {
+  it('builds the documented bucket keys exactly', () => {
     const hash = createHash('sha256').update('dfoa_example').digest('hex');
     expect([
       rateLimitKey.deviceCode('203.0.113.7'),

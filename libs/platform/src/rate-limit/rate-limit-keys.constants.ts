@@ -1,9 +1,10 @@
 import { normalizeEmail } from '@dify/domain';
 
 /**
- * Bucket key prefixes of contract §4 (plus the console sign-in lockout buckets). These are wire
- * names: live buckets sit under them in Redis, so renaming one silently resets every bucket in
- * flight and, during a rolling deploy, splits one client's count across two keys.
+ * Bucket key prefixes of docs/device-flow.md, "Rate limits" (plus the console sign-in lockout
+ * buckets). These are wire names: live buckets sit under them in Redis, so renaming one silently
+ * resets every bucket in flight and, during a rolling deploy, splits one client's count across two
+ * keys.
  *
  * The deployment's `REDIS_KEY_PREFIX` is not part of them: the shared ioredis client adds it.
  */
@@ -26,8 +27,9 @@ export const RATE_LIMIT_KEY_PREFIX = {
 export const DEVICE_LOOKUP_MISS_KEY = 'rl:device_lookup_miss:global';
 
 /**
- * Windows fixed by contract §4 (the limits themselves come from each service's env). Not config:
- * the contract's variables are named after them (`..._PER_HOUR`, `..._PER_5MIN`, `..._PER_MINUTE`).
+ * Windows fixed by docs/device-flow.md, "Rate limits" (the limits themselves come from each
+ * service's env). Not config: the variables that set the limits are named after them
+ * (`..._PER_HOUR`, `..._PER_5MIN`, `..._PER_MINUTE`).
  */
 export const RATE_LIMIT_WINDOW_SECONDS = {
   deviceCode: 3_600,
@@ -71,7 +73,10 @@ export const rateLimitKey = {
    */
   deviceDecision: (accountId: string): string =>
     bucket(RATE_LIMIT_KEY_PREFIX.deviceDecisionByAccount, accountId, 'account id'),
-  /** `approve-external`, by the IdP-asserted subject email (normalised, contract §1.2). */
+  /**
+   * `approve-external`, by the IdP-asserted subject email (normalised,
+   * docs/device-flow.md, "Wire conventions").
+   */
   approveExternal: (email: string): string =>
     bucket(RATE_LIMIT_KEY_PREFIX.approveExternalBySubject, normalizeEmail(email), 'email'),
   /**

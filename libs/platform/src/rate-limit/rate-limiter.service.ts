@@ -39,7 +39,8 @@ type ScriptedRedis = Redis & {
 };
 
 /**
- * Sliding-window rate limits (contract §4). Each call is one script round trip on one key.
+ * Sliding-window rate limits (docs/device-flow.md, "Rate limits"). Each call is one script round
+ * trip on one key.
  *
  * Keys are given without the deployment prefix (build them with `rateLimitKey`): the injected
  * client has `keyPrefix` set, and ioredis applies it to script KEYS too. Redis failures propagate:
@@ -90,7 +91,8 @@ export class RateLimiter {
 
   /**
    * Empties a bucket. Meant for the console sign-in lockout (a successful sign-in forgives earlier
-   * failures). The device buckets of §4 are never reset: there, success never clears failures.
+   * failures). The device buckets (docs/device-flow.md, "Rate limits") are never reset: there,
+   * success never clears failures.
    */
   async reset(key: string): Promise<void> {
     assertKey(key);

@@ -1,6 +1,6 @@
 /**
- * The sliding-window limiter of contract §4 as one Lua script, so a decision costs one round trip
- * and no other client can slip in between the count and the write.
+ * The sliding-window limiter of docs/device-flow.md, "Rate limits" as one Lua script, so a decision
+ * costs one round trip and no other client can slip in between the count and the write.
  *
  * Invariants the script keeps:
  * - It names exactly one key, the bucket (a sorted set whose scores are Redis-clock milliseconds),
@@ -16,9 +16,10 @@
  * plus the member written when the call recorded one, so the caller can take it back.
  *
  * The wait is measured to the entry whose expiry brings the count under the limit. While only `hit`
- * writes a bucket the count never passes the limit and that entry is the oldest one, exactly as §4
- * words it; when `record` pushed a bucket past its limit (the global lookup-miss budget) it is a
- * later entry, so a client honouring Retry-After is not limited again on arrival.
+ * writes a bucket the count never passes the limit and that entry is the oldest one, as documented
+ * (docs/device-flow.md, "Rate limits"); when `record` pushed a bucket past its limit (the global
+ * lookup-miss budget) it is a later entry, so a client honouring Retry-After is not limited again
+ * on arrival.
  */
 export const SLIDING_WINDOW_LUA = `
 local key = KEYS[1]

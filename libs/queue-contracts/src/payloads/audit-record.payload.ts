@@ -64,7 +64,7 @@ export class AuditRecordPayload {
   @MaxLength(64)
   ip?: string;
 
-  /** Event-specific fields (contract §13). */
+  /** Event-specific fields (docs/audit.md, "Events"). */
   @IsObject()
   payload!: Record<string, unknown>;
 }

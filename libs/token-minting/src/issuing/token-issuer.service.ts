@@ -63,7 +63,10 @@ const DAY_MS = 86_400_000;
 // in a row means something is looping, and the caller gets a 500 rather than an endless wait.
 const UPSERT_ATTEMPTS = 5;
 
-/** Issue and rotate-in-place (contract §8.4), and its compensation (§8.5). */
+/**
+ * Issue and rotate-in-place (docs/tokens.md, "Issue and rotate in place"), and its compensation
+ * (docs/tokens.md, "Compensation").
+ */
 @Injectable()
 export class TokenIssuer {
   private readonly logger = new Logger(TokenIssuer.name);
@@ -205,9 +208,10 @@ export class TokenIssuer {
   }
 
   /**
-   * Undoes an issue whose publish failed for certain (§8.5): deletes an inserted row, or puts a
-   * rotated row's pre-image back, only while the row still carries the hash this issue wrote.
-   * It never throws: it runs on a path that is already failing, and the original error matters.
+   * Undoes an issue whose publish failed for certain (docs/tokens.md, "Compensation"): deletes an
+   * inserted row, or puts a rotated row's pre-image back, only while the row still carries the hash
+   * this issue wrote. It never throws: it runs on a path that is already failing, and the original
+   * error matters.
    */
   async compensate(issued: IssuedToken): Promise<void> {
     let undone = false;

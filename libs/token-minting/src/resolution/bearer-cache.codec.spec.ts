@@ -34,7 +34,7 @@ function withEntry(bearer: ResolvedBearer, change: Record<string, unknown>): str
 }
 
 describe('bearer cache entries', () => {
-  it('use the contract’s field names and no secret', () => {
+  it('use the documented field names and no secret', () => {
     expect(JSON.parse(encodeBearerEntry(accountBearer))).toEqual({
       token_id: accountBearer.tokenId,
       subject_type: 'account',

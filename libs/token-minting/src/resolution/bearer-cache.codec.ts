@@ -2,8 +2,9 @@ import { isUuid, TOKEN_KINDS, TOKEN_PREFIX, type TokenPrefix } from '@dify/domai
 import type { ResolvedBearer } from './resolved-bearer';
 
 /**
- * The positive `auth:token:<hash>` entry (contract §9.1 step 5). Its fields are a wire format read
- * by every gateway replica, including ones running an older build: add fields, never rename.
+ * The positive `auth:token:<hash>` entry (docs/tokens.md, "The bearer cache"). Its fields are a
+ * wire format read by every gateway replica, including ones running an older build: add fields,
+ * never rename.
  */
 interface BearerCacheEntry {
   readonly token_id: string;

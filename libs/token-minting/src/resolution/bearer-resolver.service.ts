@@ -20,9 +20,9 @@ import type { ResolvedBearer } from './resolved-bearer';
 const INTERNAL_STATE_INVARIANT = 'internal_state_invariant';
 
 /**
- * Bearer resolution (contract §9.1 steps 4–6): answers the token's context, or null for every
- * kind of rejection (unknown prefix, no row, revoked, expired, broken binding) so that the edge
- * renders them all as the same 401. A cache hit answers without any SQL query.
+ * Bearer resolution (docs/tokens.md, "Bearer resolution" steps 4–6): answers the token's context,
+ * or null for every kind of rejection (unknown prefix, no row, revoked, expired, broken binding) so
+ * that the edge renders them all as the same 401. A cache hit answers without any SQL query.
  *
  * The HTTP guard owns header parsing, the kill switch, rate limiting and the touch.
  */
@@ -105,9 +105,10 @@ export class BearerResolver {
   }
 
   /**
-   * §9.1 step 6: `dfoa_` needs an account that is `active` (its id turns NULL when the account is
-   * deleted); `dfoe_` must have no account; the stored prefix must be the presented one. The last
-   * two are never written by minting, so breaking them is an invariant violation worth an alert.
+   * docs/tokens.md, "Bearer resolution": `dfoa_` needs an account that is `active` (its id turns
+   * NULL when the account is deleted); `dfoe_` must have no account; the stored prefix must be the
+   * presented one. The last two are never written by minting, so breaking them is an invariant
+   * violation worth an alert.
    */
   private bindingHolds(row: LiveTokenLookup, presented: TokenPrefix): boolean {
     if (row.prefix !== presented) {

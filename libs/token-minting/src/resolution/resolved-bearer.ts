@@ -1,8 +1,8 @@
 import type { SubjectType, TokenPrefix, TokenType } from '@dify/domain';
 
 /**
- * An accepted bearer token: what the request context holds (contract §9.1 step 8). Scopes come
- * from the prefix, never from storage.
+ * An accepted bearer token: what the request context holds (docs/tokens.md, "Bearer resolution").
+ * Scopes come from the prefix, never from storage.
  */
 export interface ResolvedBearer {
   readonly tokenId: string;

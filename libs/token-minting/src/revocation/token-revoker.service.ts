@@ -18,9 +18,9 @@ interface Revoked {
 }
 
 /**
- * Revocation (contract §8.6): in one transaction lock the row, remember its hash, clear it and set
- * `revoked_at`; after the commit mark the bearer cache entry dead and record `oauth.token_revoked`.
- * A row that is already dead makes no Redis call and records nothing.
+ * Revocation (docs/tokens.md, "Revocation and expiry"): in one transaction lock the row, remember
+ * its hash, clear it and set `revoked_at`; after the commit mark the bearer cache entry dead and
+ * record `oauth.token_revoked`. A row that is already dead makes no Redis call and records nothing.
  */
 @Injectable()
 export class TokenRevoker {

@@ -9,7 +9,7 @@ export interface TouchBatchLimits {
   readonly maxWaitMs: number;
 }
 
-/** Contract §14: up to 500 touches or 1 s. */
+/** Up to 500 touches or 1 s (docs/tokens.md, "Usage tracking"). */
 export const DEFAULT_TOUCH_BATCH_LIMITS: TouchBatchLimits = Object.freeze({
   maxSize: 500,
   maxWaitMs: 1_000,

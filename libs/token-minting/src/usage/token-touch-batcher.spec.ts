@@ -54,7 +54,7 @@ describe('TokenTouchBatcher', () => {
     return new TokenTouchBatcher(writer as unknown as TokenUsageWriter, { maxSize, maxWaitMs });
   }
 
-  it('uses the contract limits by default: 500 touches or 1 s', async () => {
+  it('uses the documented limits by default: 500 touches or 1 s', async () => {
     const subject = new TokenTouchBatcher(writer as unknown as TokenUsageWriter);
     const first = Array.from({ length: 499 }, (_, n) => watch(subject.add(touch(n))));
     await jest.advanceTimersByTimeAsync(999);

@@ -1,8 +1,9 @@
 /**
- * The in-process half of "at most one touch per token per minute" (contract §9.1 step 8): it keeps
- * a busy token from costing a Redis round trip on every request. Bounded, dropping the entry
- * noted longest ago, so a flood of distinct tokens cannot grow the gateway's memory; forgetting a
- * token only costs one `SET NX`, which still holds the line across processes.
+ * The in-process half of "at most one touch per token per minute"
+ * (docs/tokens.md, "Usage tracking"): it keeps a busy token from costing a Redis round trip on
+ * every request. Bounded, dropping the entry noted longest ago, so a flood of distinct tokens
+ * cannot grow the gateway's memory; forgetting a token only costs one `SET NX`, which still holds
+ * the line across processes.
  */
 export class TokenTouchMemo {
   // A Map iterates in insertion order; re-inserting on every note keeps the oldest entry first.

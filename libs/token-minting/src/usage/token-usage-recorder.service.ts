@@ -17,10 +17,10 @@ import { TokenTouchMemo } from './token-touch.memo';
 const MEMO_CAPACITY = 10_000;
 
 /**
- * The gateway's side of `last_used_at` (contract §9.1 step 8): at most once a minute per token,
- * first by an in-process memo, then by `SET auth:touch:<id> NX EX 60` across gateways, and only
- * the winner enqueues `token.touch`. Usage tracking must never fail a request, so nothing here
- * throws.
+ * The gateway's side of `last_used_at` (docs/tokens.md, "Usage tracking"): at most once a minute
+ * per token, first by an in-process memo, then by `SET auth:touch:<id> NX EX 60` across gateways,
+ * and only the winner enqueues `token.touch`. Usage tracking must never fail a request, so nothing
+ * here throws.
  */
 @Injectable()
 export class TokenUsageRecorder {

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { OAuthAccessTokenRepository, type TokenUse } from '@dify/db';
 
-/** The worker's side of `last_used_at` (contract §14): a batch of touches in one statement. */
+/**
+ * The worker's side of `last_used_at` (docs/tokens.md, "Usage tracking"): a batch of touches in one
+ * statement.
+ */
 @Injectable()
 export class TokenUsageWriter {
   constructor(private readonly tokens: OAuthAccessTokenRepository) {}
