@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { AuditTrail } from '@dify/audit';
 import { dataSourceOptions } from '@dify/db';
-import {
-  AuditTrail,
-  DEFAULT_JOB_OPTIONS,
-  JOBS,
-  QUEUES,
-  type AuditRecordPayload,
-} from '@dify/queue-contracts';
+import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES, type AuditRecordPayload } from '@dify/queue-contracts';
 import { openTestQueue, ServiceProcess, testEnvironment, waitFor } from '@dify/testing';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';

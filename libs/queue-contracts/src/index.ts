@@ -1,4 +1,3 @@
-export * from './audit-trail';
 export * from './job-ids';
 export * from './job-options';
 export * from './job-payloads';

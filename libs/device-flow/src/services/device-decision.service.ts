@@ -1,8 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
 import {
   ACCOUNT_SCOPES,
-  AuditSink,
   DEVICE_FLOW,
   generateTransitionId,
   normalizeEmail,
@@ -16,7 +16,6 @@ import {
   RateLimiter,
   rateLimitKey,
   type RequestContext,
-  recordQuietly,
 } from '@dify/platform';
 import {
   DEFAULT_JOB_OPTIONS,
@@ -184,7 +183,7 @@ export class DeviceDecisionService {
     const approvedAt = this.clock().toISOString();
     await this.tokens.recordRotation(issued, context);
     await recordQuietly(this.audit, {
-      event: 'oauth.device_flow_approved',
+      event: AUDIT_EVENTS.deviceFlowApproved,
       requestId: context.requestId,
       subjectType: SUBJECT_TYPE.account,
       subjectEmail: email,
@@ -234,7 +233,7 @@ export class DeviceDecisionService {
       throw new DeviceFlowError(DEVICE_ERROR_CODES.stateLost, 'the flow changed while denying');
     }
     await recordQuietly(this.audit, {
-      event: 'oauth.device_flow_denied',
+      event: AUDIT_EVENTS.deviceFlowDenied,
       requestId: request.context.requestId,
       actorAccountId,
       ip: request.context.ip,

@@ -1,10 +1,14 @@
-import { type AuditEvent, AuditSink, generateUuidV7 } from '@dify/domain';
-import { DEFAULT_JOB_OPTIONS } from './job-options';
-import { jobIds } from './job-ids';
-import type { AuditRecordPayload, AuditService } from './payloads/audit-record.payload';
-import { JOBS } from './queue-names';
+import { generateUuidV7 } from '@dify/domain';
+import {
+  type AuditRecordPayload,
+  type AuditService,
+  DEFAULT_JOB_OPTIONS,
+  jobIds,
+  JOBS,
+} from '@dify/queue-contracts';
+import { type AuditEvent, AuditSink } from './audit-sink';
 
-/** The part of a BullMQ queue the audit trail needs; declared here to keep this lib framework-free. */
+/** The part of a BullMQ queue the audit trail needs, so the trail can be tested on its own. */
 export interface JobQueue {
   add(name: string, data: unknown, options: Record<string, unknown>): Promise<unknown>;
 }
