@@ -2,16 +2,11 @@ import { generateUuidV7 } from '@dify/domain';
 import {
   type AuditRecordPayload,
   type AuditService,
-  DEFAULT_JOB_OPTIONS,
-  jobIds,
+  enqueue,
+  type JobQueue,
   JOBS,
 } from '@dify/queue-contracts';
 import { type AuditEvent, AuditSink } from './audit-sink';
-
-/** The part of a BullMQ queue the audit trail needs, so the trail can be tested on its own. */
-export interface JobQueue {
-  add(name: string, data: unknown, options: Record<string, unknown>): Promise<unknown>;
-}
 
 /** The part of a pino logger the audit trail needs. */
 export interface AuditLogSink {
@@ -42,10 +37,7 @@ export class AuditTrail extends AuditSink {
       payload: input.payload ?? {},
     };
     this.logger.info(auditLogFields(record), record.event);
-    await this.queue.add(JOBS.auditRecord, record, {
-      ...DEFAULT_JOB_OPTIONS.audit,
-      jobId: jobIds.auditRecord(record.eventId),
-    });
+    await enqueue(this.queue, JOBS.auditRecord, record);
     return record.eventId;
   }
 }

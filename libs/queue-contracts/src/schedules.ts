@@ -1,3 +1,5 @@
+import type { DefaultJobOptions } from './job-options';
+import { JOB_DEFINITIONS } from './job-definitions';
 import { JOBS, QUEUES, type JobName, type QueueName } from './queue-names';
 
 export type ScheduleRepeat =
@@ -36,3 +38,15 @@ export const SCHEDULES: readonly ScheduleEntry[] = [
     repeat: { kind: 'cron', pattern: '30 5 * * *', tz: 'UTC' },
   },
 ];
+
+/**
+ * The job a schedule creates on every tick, as BullMQ's job scheduler template accepts it.
+ * Scheduled jobs carry an empty payload and no job id: the scheduler names each run itself.
+ */
+export function scheduledJob(entry: ScheduleEntry): {
+  readonly name: JobName;
+  readonly data: Record<string, never>;
+  readonly opts: DefaultJobOptions;
+} {
+  return { name: entry.job, data: {}, opts: { ...JOB_DEFINITIONS[entry.job].options } };
+}

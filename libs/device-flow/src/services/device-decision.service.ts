@@ -17,13 +17,7 @@ import {
   rateLimitKey,
   type RequestContext,
 } from '@dify/platform';
-import {
-  DEFAULT_JOB_OPTIONS,
-  JOBS,
-  jobIds,
-  type MailNewDeviceSigninPayload,
-  QUEUES,
-} from '@dify/queue-contracts';
+import { enqueue, JOBS, type MailNewDeviceSigninPayload, QUEUES } from '@dify/queue-contracts';
 import { type IssuedToken, TokenIssuer } from '@dify/token-minting';
 import type { Queue } from 'bullmq';
 import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
@@ -364,10 +358,7 @@ export class DeviceDecisionService {
   /** `mail.new-device-signin`, one per approval transition (the job id dedupes redelivery). */
   private async enqueueNewDeviceMail(payload: MailNewDeviceSigninPayload): Promise<void> {
     try {
-      await this.mailQueue.add(JOBS.mailNewDeviceSignin, payload, {
-        ...DEFAULT_JOB_OPTIONS.mail,
-        jobId: jobIds.mailNewDeviceSignin(payload.tokenId, payload.transitionId),
-      });
+      await enqueue(this.mailQueue, JOBS.mailNewDeviceSignin, payload);
     } catch (error) {
       this.logger.error({ err: error }, 'new-device sign-in mail could not be enqueued');
     }
