@@ -14,17 +14,28 @@ const dependencyRules = [
   { sourceTag: lib('db'), onlyDependOnLibsWithTags: [lib('domain'), lib('platform')] },
   { sourceTag: lib('licensing'), onlyDependOnLibsWithTags: [lib('domain'), lib('platform')] },
   {
+    sourceTag: lib('audit'),
+    onlyDependOnLibsWithTags: [lib('domain'), lib('db'), lib('platform'), lib('queue-contracts')],
+  },
+  {
     sourceTag: lib('identity'),
-    onlyDependOnLibsWithTags: [lib('domain'), lib('db'), lib('platform')],
+    onlyDependOnLibsWithTags: [lib('domain'), lib('audit'), lib('db'), lib('platform')],
   },
   {
     sourceTag: lib('token-minting'),
-    onlyDependOnLibsWithTags: [lib('domain'), lib('db'), lib('platform'), lib('queue-contracts')],
+    onlyDependOnLibsWithTags: [
+      lib('domain'),
+      lib('audit'),
+      lib('db'),
+      lib('platform'),
+      lib('queue-contracts'),
+    ],
   },
   {
     sourceTag: lib('device-flow'),
     onlyDependOnLibsWithTags: [
       lib('domain'),
+      lib('audit'),
       lib('token-minting'),
       lib('licensing'),
       lib('platform'),

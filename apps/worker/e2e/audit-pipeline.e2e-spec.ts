@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { AuditTrail } from '@dify/audit';
 import { dataSourceOptions } from '@dify/db';
 import {
-  AuditTrail,
   DEFAULT_JOB_OPTIONS,
+  enqueue,
   JOBS,
   QUEUES,
   type AuditRecordPayload,
@@ -82,8 +83,8 @@ describe('audit pipeline (worker process)', () => {
   it('leaves one row when the same event is delivered twice', async () => {
     const payload = event();
     // Same job id: BullMQ keeps one job. Different job id: a true redelivery the row absorbs.
-    const original = await audit.add(JOBS.auditRecord, payload, { jobId: payload.eventId });
-    await audit.add(JOBS.auditRecord, payload, { jobId: payload.eventId });
+    const original = await enqueue(audit, JOBS.auditRecord, payload);
+    await enqueue(audit, JOBS.auditRecord, payload);
     const redelivery = await audit.add(JOBS.auditRecord, payload, {
       jobId: `again-${payload.eventId}`,
     });
@@ -119,14 +120,14 @@ describe('audit pipeline (worker process)', () => {
     const old = event({ occurredAt: new Date(Date.now() - 31 * 86_400_000).toISOString() });
     const recent = event({ occurredAt: new Date(Date.now() - 29 * 86_400_000).toISOString() });
     for (const payload of [old, recent]) {
-      await audit.add(JOBS.auditRecord, payload, { jobId: payload.eventId });
+      await enqueue(audit, JOBS.auditRecord, payload);
     }
     await waitFor(
       async () =>
         (await rowsFor(recent.eventId)).length === 1 && (await rowsFor(old.eventId)).length === 1,
     );
 
-    const purge = await maintenance.add(JOBS.auditPurgeRetention, {});
+    const purge = await enqueue(maintenance, JOBS.auditPurgeRetention, {});
     await waitFor(async () => (await purge.getState()) === 'completed');
 
     expect(await rowsFor(old.eventId)).toHaveLength(0);
@@ -143,7 +144,7 @@ describe('audit pipeline (worker process)', () => {
     try {
       await worker.stop();
       const payload = event();
-      const job = await audit.add(JOBS.auditRecord, payload, { jobId: payload.eventId });
+      const job = await enqueue(audit, JOBS.auditRecord, payload);
       await waitFor(async () => (await job.getState()) === 'active', {
         description: 'the job to be in flight',
       });

@@ -3,13 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DEFAULT_JOB_OPTIONS,
-  JOBS,
-  jobIds,
-  QUEUES,
-  type MailNewDeviceSigninPayload,
-} from '@dify/queue-contracts';
+import { jobRequest, JOBS, QUEUES, type MailNewDeviceSigninPayload } from '@dify/queue-contracts';
 import { openTestQueue, ServiceProcess, testEnvironment, waitFor } from '@dify/testing';
 import type { Job, Queue } from 'bullmq';
 import { Client } from 'pg';
@@ -219,9 +213,10 @@ describe('new-device sign-in mail (worker process)', () => {
     payload: MailNewDeviceSigninPayload,
     options: { jobId?: string; attempts?: number; backoffMs?: number } = {},
   ): Promise<Job> {
-    return mail.add(JOBS.mailNewDeviceSignin, payload, {
-      ...DEFAULT_JOB_OPTIONS.mail,
-      jobId: options.jobId ?? jobIds.mailNewDeviceSignin(payload.tokenId, payload.transitionId),
+    const request = jobRequest(JOBS.mailNewDeviceSignin, payload);
+    return mail.add(request.name, request.data, {
+      ...request.opts,
+      ...(options.jobId ? { jobId: options.jobId } : {}),
       ...(options.attempts ? { attempts: options.attempts } : {}),
       ...(options.backoffMs ? { backoff: { type: 'fixed', delay: options.backoffMs } } : {}),
     });

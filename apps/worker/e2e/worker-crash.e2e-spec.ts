@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES, type AuditRecordPayload } from '@dify/queue-contracts';
+import { jobRequest, JOBS, QUEUES, type AuditRecordPayload } from '@dify/queue-contracts';
 import { openTestQueue, ServiceProcess, testEnvironment, waitFor } from '@dify/testing';
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
@@ -46,13 +46,7 @@ describe('worker crash', () => {
 
     const env = { WORKER_QUEUES: 'audit', WORKER_CONCURRENCY: 'audit=10' };
     const first = await ServiceProcess.start('worker', env);
-    await audit.addBulk(
-      events.map((event) => ({
-        name: JOBS.auditRecord,
-        data: event,
-        opts: { ...DEFAULT_JOB_OPTIONS.audit, jobId: event.eventId },
-      })),
-    );
+    await audit.addBulk(events.map((event) => jobRequest(JOBS.auditRecord, event)));
     await waitFor(async () => (await written()) >= EVENTS / 5, {
       description: 'the worker to be busy with the batch',
     });

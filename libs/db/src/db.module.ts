@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, type DatabaseSettings } from './data-source.options';
 import { AccountRepository } from './repositories/account.repository';
 import { AccountSessionRepository } from './repositories/account-session.repository';
-import { AuditLogRepository } from './repositories/audit-log.repository';
 import { ConsoleSessionRepository } from './repositories/console-session.repository';
 import { OAuthAccessTokenRepository } from './repositories/oauth-access-token.repository';
 import { WorkspaceRepository } from './repositories/workspace.repository';
@@ -24,7 +23,6 @@ export class DatabaseHealthIndicator implements HealthIndicator {
 const REPOSITORIES = [
   AccountRepository,
   AccountSessionRepository,
-  AuditLogRepository,
   ConsoleSessionRepository,
   OAuthAccessTokenRepository,
   WorkspaceRepository,

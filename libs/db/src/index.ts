@@ -10,7 +10,7 @@ export * from './entities/tenant.entity';
 export * from './migrations/migration-list';
 export * from './repositories/account.repository';
 export * from './repositories/account-session.repository';
-export * from './repositories/audit-log.repository';
 export * from './repositories/console-session.repository';
 export * from './repositories/oauth-access-token.repository';
+export * from './repositories/returning-query';
 export * from './repositories/workspace.repository';

@@ -13,8 +13,6 @@ export {
   normalizeUserCode,
   USER_CODE_ALPHABET,
 } from './device-flow/user-code.rules';
-export { AuditSink } from './audit/audit-sink';
-export type { AuditEvent } from './audit/audit-sink';
 export { DomainError } from './errors/domain.error';
 export { normalizeEmail } from './identity/email.rules';
 export type { RandomBytesSource } from './ids/random-bytes.source';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamicModule } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { type AuditEvent, AuditSink } from '@dify/audit';
 import { DbModule } from '@dify/db';
-import { type AuditEvent, AuditSink, generateUuidV7 } from '@dify/domain';
+import { generateUuidV7 } from '@dify/domain';
 import { RedisModule } from '@dify/platform';
 import { isolatedKeyPrefix, testEnvironment } from '@dify/testing';
 import { DataSource } from 'typeorm';

@@ -1,4 +1,3 @@
-export * from './audit/record-quietly';
 export * from './client-ip/client-ip';
 export * from './client-ip/ip-address';
 export * from './client-ip/network-prefix';

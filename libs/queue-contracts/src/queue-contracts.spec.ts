@@ -1,6 +1,6 @@
-import { JOB_PAYLOADS } from './job-payloads';
+import { JOB_DEFINITIONS, JOBS_BY_QUEUE } from './job-definitions';
 import { jobIds } from './job-ids';
-import { ALL_QUEUES, JOBS, JOBS_BY_QUEUE } from './queue-names';
+import { ALL_QUEUES, JOBS } from './queue-names';
 import { SCHEDULES } from './schedules';
 import { InvalidJobPayloadError, validateJobPayload } from './validate-payload';
 
@@ -16,8 +16,12 @@ describe('queue contracts', () => {
   it('assigns every job to exactly one queue and gives it a payload class', () => {
     const assigned = Object.values(JOBS_BY_QUEUE).flat();
     expect([...assigned].sort()).toEqual(Object.values(JOBS).sort());
-    expect(Object.keys(JOB_PAYLOADS).sort()).toEqual(Object.values(JOBS).sort());
+    expect(Object.keys(JOB_DEFINITIONS).sort()).toEqual(Object.values(JOBS).sort());
     expect(Object.keys(JOBS_BY_QUEUE).sort()).toEqual([...ALL_QUEUES].sort());
+    for (const definition of Object.values(JOB_DEFINITIONS)) {
+      expect(definition.payload).toEqual(expect.any(Function));
+    }
+    for (const queue of ALL_QUEUES) expect(JOBS_BY_QUEUE[queue].length).toBeGreaterThan(0);
   });
 
   it('schedules only known jobs on their own queue, under unique ids', () => {

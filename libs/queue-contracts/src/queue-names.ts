@@ -24,13 +24,3 @@ export const JOBS = {
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
-
-/** Which queue carries which jobs. A worker serving a queue must handle every job listed here. */
-export const JOBS_BY_QUEUE = {
-  audit: [JOBS.auditRecord],
-  mail: [JOBS.mailNewDeviceSignin],
-  'token-usage': [JOBS.tokenTouch],
-  maintenance: [JOBS.tokensPurgeRetention, JOBS.licenseRefresh, JOBS.auditPurgeRetention],
-} as const satisfies Readonly<Record<QueueName, readonly JobName[]>>;
-
-export type JobsOf<Q extends QueueName> = (typeof JOBS_BY_QUEUE)[Q][number];

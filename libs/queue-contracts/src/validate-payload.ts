@@ -1,6 +1,6 @@
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { JOB_PAYLOADS, type PayloadOf } from './job-payloads';
+import { JOB_DEFINITIONS, type PayloadOf } from './job-definitions';
 import type { JobName } from './queue-names';
 
 /**
@@ -21,7 +21,7 @@ export function validateJobPayload<J extends JobName>(job: J, data: unknown): Pa
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InvalidJobPayloadError(job, ['data must be an object']);
   }
-  const payloadClass = JOB_PAYLOADS[job] as ClassConstructor<PayloadOf<J>>;
+  const payloadClass = JOB_DEFINITIONS[job].payload as ClassConstructor<PayloadOf<J>>;
   const instance = plainToInstance(payloadClass, data);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@dify/audit';
 import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { PlatformModule } from '@dify/platform';
 import { identitySettingsFrom } from '@dify/identity';
-import { AuditModule } from '../audit/audit.module';
 import { AccountViewModule } from '../bearer/account-view.cache';
 import { BearerApiModule } from '../bearer/bearer-api.module';
 import { bearerApiSettingsFrom } from '../bearer/bearer-api.settings';
@@ -32,7 +32,7 @@ export class ApiModule {
           poolMax: config.DATABASE_POOL_MAX,
           applicationName: 'dify-api',
         }),
-        AuditModule,
+        AuditModule.forService('api'),
         AccountViewModule,
         BearerApiModule.forRoot(bearerApiSettingsFrom(config)),
         ConsoleModule.forRoot(identitySettingsFrom(config)),

@@ -1,15 +1,13 @@
-import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuditSink, hasScope, type Scope, TOKEN_PREFIX } from '@dify/domain';
+import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
+import { hasScope, type Scope, TOKEN_PREFIX } from '@dify/domain';
 import { LicenseStatusReader } from '@dify/licensing';
 import { requestContextOf } from '@dify/platform';
 import type { ResolvedBearer } from '@dify/token-minting';
 import type { FastifyRequest } from 'fastify';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';
 import { REQUIRED_SCOPE } from './required-scope';
-
-/** Audit event of a bearer presented on a surface its subject type may not use (wire name). */
-export const WRONG_SURFACE_DENIED_EVENT = 'openapi.wrong_surface_denied';
 
 /**
  * The route requirements (docs/bearer-api.md, "Route requirements"), in their order: the subject is
@@ -19,8 +17,6 @@ export const WRONG_SURFACE_DENIED_EVENT = 'openapi.wrong_surface_denied';
  */
 @Injectable()
 export class BearerAccessGuard implements CanActivate {
-  private readonly logger = new Logger(BearerAccessGuard.name);
-
   constructor(
     private readonly reflector: Reflector,
     private readonly license: LicenseStatusReader,
@@ -53,24 +49,20 @@ export class BearerAccessGuard implements CanActivate {
   /** The refusal stands whether or not the audit queue takes the event; a failure is logged. */
   private async recordWrongSurface(bearer: ResolvedBearer, request: FastifyRequest): Promise<void> {
     const caller = requestContextOf(request);
-    try {
-      await this.audit.record({
-        event: WRONG_SURFACE_DENIED_EVENT,
-        requestId: caller.requestId,
-        ip: caller.ip,
-        subjectType: bearer.subjectType,
-        subjectEmail: bearer.subjectEmail,
-        subjectIssuer: bearer.subjectIssuer,
-        payload: {
-          subject_type: bearer.subjectType,
-          // The path only: a query string is the caller's text and may carry anything.
-          attempted_path: request.url.split('?')[0],
-          client_id: bearer.clientId,
-          token_id: bearer.tokenId,
-        },
-      });
-    } catch (error) {
-      this.logger.error({ err: error, event: WRONG_SURFACE_DENIED_EVENT }, 'audit event lost');
-    }
+    await recordQuietly(this.audit, {
+      event: AUDIT_EVENTS.wrongSurfaceDenied,
+      requestId: caller.requestId,
+      ip: caller.ip,
+      subjectType: bearer.subjectType,
+      subjectEmail: bearer.subjectEmail,
+      subjectIssuer: bearer.subjectIssuer,
+      payload: {
+        subject_type: bearer.subjectType,
+        // The path only: a query string is the caller's text and may carry anything.
+        attempted_path: request.url.split('?')[0],
+        client_id: bearer.clientId,
+        token_id: bearer.tokenId,
+      },
+    });
   }
 }

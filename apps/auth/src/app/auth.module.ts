@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@dify/audit';
 import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { DeviceFlowModule, deviceFlowSettingsFrom } from '@dify/device-flow';
 import { IdentityModule, identitySettingsFrom } from '@dify/identity';
 import { PlatformModule } from '@dify/platform';
 import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/token-minting';
-import { AuditModule } from '../audit/audit.module';
 import { ApproverDirectory } from '../device/approver.directory';
 import { DeviceAuthorizationController } from '../device/device-authorization.controller';
 import { DeviceDecisionController } from '../device/device-decision.controller';
@@ -36,7 +36,7 @@ export class AuthModule {
           poolMax: config.DATABASE_POOL_MAX,
           applicationName: 'dify-auth',
         }),
-        AuditModule,
+        AuditModule.forService('auth'),
         IdentityModule.forRoot(identitySettingsFrom(config)),
         tokenMinting,
         DeviceFlowModule.forRoot(deviceFlowSettingsFrom(config), { imports: [tokenMinting] }),

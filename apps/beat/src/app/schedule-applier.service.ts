@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { DEFAULT_JOB_OPTIONS, SCHEDULES, type ScheduleEntry } from '@dify/queue-contracts';
+import { scheduledJob, SCHEDULES, type ScheduleEntry } from '@dify/queue-contracts';
 import type { Queue } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BEAT_CONFIG } from './beat-config.token';
@@ -39,7 +39,7 @@ export class ScheduleApplier implements OnApplicationBootstrap {
           entry.repeat.kind === 'cron'
             ? { pattern: entry.repeat.pattern, tz: entry.repeat.tz }
             : { every: entry.repeat.everyMs },
-          { name: entry.job, data: {}, opts: { ...DEFAULT_JOB_OPTIONS[entry.queue] } },
+          scheduledJob(entry),
         );
         applied.push({ id: entry.id, action: 'upserted' });
       } else {

@@ -1,13 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { AuditLogModule, AuditModule } from '@dify/audit';
 import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { LicensingModule } from '@dify/licensing';
 import { PlatformModule } from '@dify/platform';
 import type { QueueName } from '@dify/queue-contracts';
 import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/token-minting';
-import { AuditModule } from '../audit/audit.module';
-import { AuditRecordHandler } from '../handlers/audit-record.handler';
-import { AuditRetentionHandler } from '../handlers/audit-retention.handler';
 import { MailModule } from '../mail/mail.module';
 import { AuditProcessor } from '../processors/audit.processor';
 import { MailProcessor } from '../processors/mail.processor';
@@ -56,15 +54,11 @@ export class WorkerModule {
           expiringDays: config.LICENSE_EXPIRING_DAYS,
         }),
         MailModule.forRoot(config),
-        AuditModule,
+        AuditLogModule,
+        AuditModule.forService('worker'),
         TokenMintingModule.forRoot(tokenMintingSettingsFrom(config)),
       ],
-      providers: [
-        { provide: WORKER_CONFIG, useValue: config },
-        AuditRecordHandler,
-        AuditRetentionHandler,
-        ...processors,
-      ],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }, ...processors],
     };
   }
 }

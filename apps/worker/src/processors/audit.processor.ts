@@ -1,25 +1,25 @@
 import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
+import { AuditLogService } from '@dify/audit';
 import { MetricsService } from '@dify/platform';
 import { QUEUES, WORKER_LOCK_OPTIONS } from '@dify/queue-contracts';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WORKER_CONFIG } from '../app/worker-config.token';
 import { concurrencyFor, type WorkerConfig } from '../app/worker.env';
-import { AuditRecordHandler } from '../handlers/audit-record.handler';
 import { QueueProcessor, type JobHandlers } from './queue-processor';
 
 @Processor(QUEUES.audit, WORKER_LOCK_OPTIONS.audit)
 export class AuditProcessor extends QueueProcessor<'audit'> {
   protected readonly queue = QUEUES.audit;
   protected readonly handlers: JobHandlers<'audit'> = {
-    'audit.record': (event) => this.auditRecord.handle(event),
+    'audit.record': (event) => this.auditLog.write(event),
   };
 
   constructor(
     @Inject(WORKER_CONFIG) config: WorkerConfig,
     metrics: MetricsService,
     @InjectPinoLogger(AuditProcessor.name) logger: PinoLogger,
-    private readonly auditRecord: AuditRecordHandler,
+    private readonly auditLog: AuditLogService,
   ) {
     super(concurrencyFor(config, QUEUES.audit), metrics, logger);
   }

@@ -1,5 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
+import { AuditLogService } from '@dify/audit';
 import { LicenseRefreshService } from '@dify/licensing';
 import { MetricsService } from '@dify/platform';
 import { QUEUES, WORKER_LOCK_OPTIONS } from '@dify/queue-contracts';
@@ -7,7 +8,6 @@ import { TokenRetentionService } from '@dify/token-minting';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WORKER_CONFIG } from '../app/worker-config.token';
 import { concurrencyFor, type WorkerConfig } from '../app/worker.env';
-import { AuditRetentionHandler } from '../handlers/audit-retention.handler';
 import { QueueProcessor, type JobHandlers } from './queue-processor';
 
 @Processor(QUEUES.maintenance, WORKER_LOCK_OPTIONS.maintenance)
@@ -17,7 +17,8 @@ export class MaintenanceProcessor extends QueueProcessor<'maintenance'> {
     'tokens.purge-retention': () =>
       this.tokenRetention.purge(new Date(), this.config.OAUTH_ACCESS_TOKEN_RETENTION_DAYS),
     'license.refresh': () => this.licenseRefresh.refresh(),
-    'audit.purge-retention': () => this.auditRetention.handle(),
+    'audit.purge-retention': () =>
+      this.auditLog.purge(new Date(), this.config.AUDIT_LOG_RETENTION_DAYS),
   };
 
   constructor(
@@ -26,7 +27,7 @@ export class MaintenanceProcessor extends QueueProcessor<'maintenance'> {
     @InjectPinoLogger(MaintenanceProcessor.name) logger: PinoLogger,
     private readonly tokenRetention: TokenRetentionService,
     private readonly licenseRefresh: LicenseRefreshService,
-    private readonly auditRetention: AuditRetentionHandler,
+    private readonly auditLog: AuditLogService,
   ) {
     super(concurrencyFor(config, QUEUES.maintenance), metrics, logger);
   }

@@ -1,8 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
 import {
   ACCOUNT_SCOPES,
-  AuditSink,
   DEVICE_FLOW,
   generateTransitionId,
   normalizeEmail,
@@ -16,15 +16,8 @@ import {
   RateLimiter,
   rateLimitKey,
   type RequestContext,
-  recordQuietly,
 } from '@dify/platform';
-import {
-  DEFAULT_JOB_OPTIONS,
-  JOBS,
-  jobIds,
-  type MailNewDeviceSigninPayload,
-  QUEUES,
-} from '@dify/queue-contracts';
+import { enqueue, JOBS, type MailNewDeviceSigninPayload, QUEUES } from '@dify/queue-contracts';
 import { type IssuedToken, TokenIssuer } from '@dify/token-minting';
 import type { Queue } from 'bullmq';
 import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
@@ -184,7 +177,7 @@ export class DeviceDecisionService {
     const approvedAt = this.clock().toISOString();
     await this.tokens.recordRotation(issued, context);
     await recordQuietly(this.audit, {
-      event: 'oauth.device_flow_approved',
+      event: AUDIT_EVENTS.deviceFlowApproved,
       requestId: context.requestId,
       subjectType: SUBJECT_TYPE.account,
       subjectEmail: email,
@@ -234,7 +227,7 @@ export class DeviceDecisionService {
       throw new DeviceFlowError(DEVICE_ERROR_CODES.stateLost, 'the flow changed while denying');
     }
     await recordQuietly(this.audit, {
-      event: 'oauth.device_flow_denied',
+      event: AUDIT_EVENTS.deviceFlowDenied,
       requestId: request.context.requestId,
       actorAccountId,
       ip: request.context.ip,
@@ -365,10 +358,7 @@ export class DeviceDecisionService {
   /** `mail.new-device-signin`, one per approval transition (the job id dedupes redelivery). */
   private async enqueueNewDeviceMail(payload: MailNewDeviceSigninPayload): Promise<void> {
     try {
-      await this.mailQueue.add(JOBS.mailNewDeviceSignin, payload, {
-        ...DEFAULT_JOB_OPTIONS.mail,
-        jobId: jobIds.mailNewDeviceSignin(payload.tokenId, payload.transitionId),
-      });
+      await enqueue(this.mailQueue, JOBS.mailNewDeviceSignin, payload);
     } catch (error) {
       this.logger.error({ err: error }, 'new-device sign-in mail could not be enqueued');
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuditSink, isDeviceCodeShaped } from '@dify/domain';
-import { recordQuietly } from '@dify/platform';
+import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
+import { isDeviceCodeShaped } from '@dify/domain';
 import { TokenIssuer } from '@dify/token-minting';
 import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
 import { DEVICE_FLOW_CLOCK, type DeviceFlowClock } from '../device-flow.settings';
@@ -161,7 +161,7 @@ export class DeviceTokenService {
     if (createdIp === '' || request.ip === '' || createdIp === request.ip) return;
     const account = body.account as { id?: unknown } | null | undefined;
     void recordQuietly(this.audit, {
-      event: 'oauth.device_code_cross_ip_poll',
+      event: AUDIT_EVENTS.deviceCodeCrossIpPoll,
       requestId: request.requestId,
       ...(typeof body.subject_type === 'string' ? { subjectType: body.subject_type } : {}),
       ...(typeof account?.id === 'string' ? { accountId: account.id } : {}),

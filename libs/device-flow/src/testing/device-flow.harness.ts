@@ -1,7 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { AuditSink, generateUuidV7 } from '@dify/domain';
+import { AuditSink } from '@dify/audit';
+import { generateUuidV7 } from '@dify/domain';
 import {
   bullPrefix,
   bullRootOptions,

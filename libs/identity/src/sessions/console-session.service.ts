@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
 import { AccountRepository, ConsoleSessionRepository } from '@dify/db';
-import { AuditSink, generateUuidV7, isUuid, normalizeEmail } from '@dify/domain';
-import { recordQuietly, type RequestContext } from '@dify/platform';
+import { generateUuidV7, isUuid, normalizeEmail } from '@dify/domain';
+import type { RequestContext } from '@dify/platform';
 import { PasswordHasher } from '../accounts/password-hasher.service';
 import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
 import { IDENTITY_SETTINGS, type IdentitySettings } from '../identity.settings';
@@ -69,7 +70,7 @@ export class ConsoleSessionService {
     }
     if (!account || !passwordMatches || account.status !== 'active') {
       await recordQuietly(this.audit, {
-        event: 'account.login_failed',
+        event: AUDIT_EVENTS.accountLoginFailed,
         subjectType: 'account',
         subjectEmail: email,
         ...(account ? { accountId: account.id } : {}),
@@ -82,7 +83,7 @@ export class ConsoleSessionService {
     await this.throttle.forgive(attempt);
     const session = await this.issue(account.id, generateUuidV7());
     await recordQuietly(this.audit, {
-      event: 'account.login_succeeded',
+      event: AUDIT_EVENTS.accountLoginSucceeded,
       subjectType: 'account',
       subjectEmail: email,
       accountId: account.id,
@@ -125,7 +126,7 @@ export class ConsoleSessionService {
     if (!session) return;
     await this.endSession(session.sessionId);
     await recordQuietly(this.audit, {
-      event: 'account.logout',
+      event: AUDIT_EVENTS.accountLogout,
       subjectType: 'account',
       accountId: session.accountId,
       actorAccountId: session.accountId,
@@ -209,7 +210,7 @@ export class ConsoleSessionService {
   ): Promise<void> {
     await this.endSession(state.sessionId);
     await recordQuietly(this.audit, {
-      event: 'account.refresh_reused',
+      event: AUDIT_EVENTS.accountRefreshReused,
       subjectType: 'account',
       accountId: state.accountId,
       ip: context.ip,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
 import { WorkspaceRepository, type Membership } from '@dify/db';
-import { AuditSink } from '@dify/domain';
-import { recordQuietly, type RequestContext } from '@dify/platform';
+import type { RequestContext } from '@dify/platform';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
 
@@ -56,7 +56,7 @@ export class WorkspaceService {
       throw new IdentityError(IDENTITY_ERROR_CODES.workspaceNotFound, 'Workspace not found');
     }
     await recordQuietly(this.audit, {
-      event: 'workspace.switched',
+      event: AUDIT_EVENTS.workspaceSwitched,
       accountId,
       actorAccountId: accountId,
       ip: context.ip,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
 import { type DeviceTokenIssueOutcome, OAuthAccessTokenRepository } from '@dify/db';
 import {
-  AuditSink,
   enforceMintPolicy,
   generateToken,
   generateUuidV7,
@@ -10,7 +10,7 @@ import {
   TOKEN_KINDS,
   type TokenPrefix,
 } from '@dify/domain';
-import { recordQuietly, type RequestContext } from '@dify/platform';
+import type { RequestContext } from '@dify/platform';
 import { BearerCacheStore } from '../resolution/bearer-cache.store';
 import { TOKEN_MINTING_ERROR_CODES, TokenMintingError } from '../token-minting.errors';
 import type { TokenMintingSettings } from '../token-minting.env';
@@ -187,7 +187,7 @@ export class TokenIssuer {
     if (!issued.previous) return;
     const { identity } = issued;
     await recordQuietly(this.audit, {
-      event: 'oauth.token_rotated',
+      event: AUDIT_EVENTS.tokenRotated,
       subjectType: identity.subjectType,
       subjectEmail: identity.subjectEmail,
       subjectIssuer: identity.subjectIssuer,

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
 import { type LiveTokenLookup, OAuthAccessTokenRepository } from '@dify/db';
 import {
-  AuditSink,
   DEVICE_FLOW,
   hashToken,
   isTokenShaped,
@@ -10,7 +10,6 @@ import {
   tokenPrefixOf,
   type TokenPrefix,
 } from '@dify/domain';
-import { recordQuietly } from '@dify/platform';
 import { BEARER_CACHE_INVALID } from '../token-keys.constants';
 import { decodeBearerEntry, encodeBearerEntry } from './bearer-cache.codec';
 import { BearerCacheStore, MAX_RESOLUTION_AGE_MS } from './bearer-cache.store';
@@ -138,7 +137,7 @@ export class BearerResolver {
     const changed = await this.tokens.hardExpire(row.id, tokenHash);
     if (!changed) return;
     await recordQuietly(this.audit, {
-      event: 'oauth.token_expired',
+      event: AUDIT_EVENTS.tokenExpired,
       ...(row.accountId ? { accountId: row.accountId } : {}),
       payload: { token_id: row.id },
     });

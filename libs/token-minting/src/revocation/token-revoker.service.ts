@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
 import { type LockedToken, OAuthAccessTokenRepository } from '@dify/db';
-import { AuditSink, hashToken, isUuid, tokenPrefixOf } from '@dify/domain';
-import { recordQuietly, type RequestContext } from '@dify/platform';
+import { hashToken, isUuid, tokenPrefixOf } from '@dify/domain';
+import type { RequestContext } from '@dify/platform';
 import { DataSource } from 'typeorm';
 import { BearerCacheStore } from '../resolution/bearer-cache.store';
 
@@ -105,7 +106,7 @@ export class TokenRevoker {
       );
     }
     await recordQuietly(this.audit, {
-      event: 'oauth.token_revoked',
+      event: AUDIT_EVENTS.tokenRevoked,
       ...(row.accountId ? { accountId: row.accountId } : {}),
       ...(context ? { ip: context.ip, requestId: context.requestId } : {}),
       payload: {

@@ -1,4 +1,4 @@
-import { type AuditEvent, AuditSink } from '@dify/domain';
+import { type AuditEvent, AuditSink } from '@dify/audit';
 
 /**
  * A test double of the audit port only: it keeps what was recorded so tests can assert on it,

@@ -1,13 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { REDIS } from '@dify/platform';
-import {
-  DEFAULT_JOB_OPTIONS,
-  jobIds,
-  JOBS,
-  QUEUES,
-  type TokenTouchPayload,
-} from '@dify/queue-contracts';
+import { enqueue, JOBS, QUEUES, type TokenTouchPayload } from '@dify/queue-contracts';
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { TOKEN_KEYS, TOUCH_INTERVAL_SECONDS } from '../token-keys.constants';
@@ -44,10 +38,7 @@ export class TokenUsageRecorder {
       );
       if (won !== 'OK') return;
       const payload: TokenTouchPayload = { tokenId, usedAt: usedAt.toISOString() };
-      await this.queue.add(JOBS.tokenTouch, payload, {
-        ...DEFAULT_JOB_OPTIONS['token-usage'],
-        jobId: jobIds.tokenTouch(tokenId, usedAt),
-      });
+      await enqueue(this.queue, JOBS.tokenTouch, payload);
     } catch (error) {
       // A lost touch leaves last_used_at a minute stale; the next use after the interval tries
       // again.

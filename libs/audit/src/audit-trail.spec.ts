@@ -1,10 +1,12 @@
-import { AuditTrail, type JobQueue } from './audit-trail';
+import type { JobQueue, JobRequestOptions } from '@dify/queue-contracts';
+import { AuditTrail } from './audit-trail';
 
 /** Collects what the trail hands to the queue; the queue itself is exercised end to end. */
 class RecordingQueue implements JobQueue {
-  readonly added: { name: string; data: unknown; options: Record<string, unknown> }[] = [];
+  readonly name = 'audit';
+  readonly added: { name: string; data: unknown; options: JobRequestOptions }[] = [];
 
-  add(name: string, data: unknown, options: Record<string, unknown>): Promise<unknown> {
+  add(name: string, data: unknown, options: JobRequestOptions): Promise<unknown> {
     this.added.push({ name, data, options });
     return Promise.resolve({});
   }

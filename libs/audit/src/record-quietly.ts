@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { AuditEvent, AuditSink } from '@dify/domain';
+import type { AuditEvent, AuditSink } from './audit-sink';
 
 const logger = new Logger('Audit');
 

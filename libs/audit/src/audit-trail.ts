@@ -1,13 +1,12 @@
-import { type AuditEvent, AuditSink, generateUuidV7 } from '@dify/domain';
-import { DEFAULT_JOB_OPTIONS } from './job-options';
-import { jobIds } from './job-ids';
-import type { AuditRecordPayload, AuditService } from './payloads/audit-record.payload';
-import { JOBS } from './queue-names';
-
-/** The part of a BullMQ queue the audit trail needs; declared here to keep this lib framework-free. */
-export interface JobQueue {
-  add(name: string, data: unknown, options: Record<string, unknown>): Promise<unknown>;
-}
+import { generateUuidV7 } from '@dify/domain';
+import {
+  type AuditRecordPayload,
+  type AuditService,
+  enqueue,
+  type JobQueue,
+  JOBS,
+} from '@dify/queue-contracts';
+import { type AuditEvent, AuditSink } from './audit-sink';
 
 /** The part of a pino logger the audit trail needs. */
 export interface AuditLogSink {
@@ -38,10 +37,7 @@ export class AuditTrail extends AuditSink {
       payload: input.payload ?? {},
     };
     this.logger.info(auditLogFields(record), record.event);
-    await this.queue.add(JOBS.auditRecord, record, {
-      ...DEFAULT_JOB_OPTIONS.audit,
-      jobId: jobIds.auditRecord(record.eventId),
-    });
+    await enqueue(this.queue, JOBS.auditRecord, record);
     return record.eventId;
   }
 }

@@ -1,9 +1,11 @@
+import type { AuditEventName } from './audit-events';
+
 /**
  * An audit event as a library describes it. The sink adds the event id, the time and the
  * service. Never put a token, code, password or other secret in any field.
  */
 export interface AuditEvent {
-  readonly event: string;
+  readonly event: AuditEventName;
   readonly requestId?: string;
   readonly subjectType?: string;
   readonly subjectEmail?: string;
@@ -15,8 +17,8 @@ export interface AuditEvent {
 }
 
 /**
- * Where libraries send audit events. The port lives here so libraries that may not know about
- * queues (identity) can still record; each service binds it to the queue-backed trail.
+ * Where libraries send audit events. Libraries depend on this port only; each service binds it
+ * to the queue-backed trail with `AuditModule.forService`, and tests bind a recording double.
  */
 export abstract class AuditSink {
   /** Records the event and answers its id. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { queryRows } from '@dify/db';
 import { DataSource } from 'typeorm';
-import { queryRows } from './returning-query';
 
 export interface AuditLogRow {
   readonly id: string;

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuditLogRepository } from './audit-log.repository';
+import { AuditLogService } from './audit-log.service';
+
+/**
+ * The consumer side of audit, for the worker only: the one writer of `audit_logs`. Needs the
+ * global DataSource (DbModule).
+ */
+@Module({
+  providers: [AuditLogRepository, AuditLogService],
+  exports: [AuditLogService],
+})
+export class AuditLogModule {}

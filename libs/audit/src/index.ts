@@ -1,0 +1,7 @@
+export * from './audit-events';
+export * from './audit-log.module';
+export * from './audit-log.service';
+export * from './audit-sink';
+export * from './audit-trail';
+export * from './audit.module';
+export * from './record-quietly';
