@@ -17,14 +17,14 @@ const dependencyRules = [
     onlyDependOnLibsWithTags: [lib('domain'), lib('db'), lib('platform')],
   },
   {
-    sourceTag: lib('token-minting'),
+    sourceTag: lib('tokens'),
     onlyDependOnLibsWithTags: [lib('domain'), lib('db'), lib('platform'), lib('queue-contracts')],
   },
   {
     sourceTag: lib('device-flow'),
     onlyDependOnLibsWithTags: [
       lib('domain'),
-      lib('token-minting'),
+      lib('tokens'),
       lib('licensing'),
       lib('platform'),
       lib('queue-contracts'),

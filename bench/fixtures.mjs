@@ -95,7 +95,7 @@ export async function seedBaselineDevices(redisUrl, keyPrefix, count) {
 }
 
 /**
- * An active account in one workspace with a live `dfoa_` token, written by SQL as token-minting
+ * An active account in one workspace with a live `dfoa_` token, written by SQL as the tokens library
  * would (contract §8.3): only the SHA-256 of the token is stored.
  */
 export async function createBearerFixture(databaseUrl) {

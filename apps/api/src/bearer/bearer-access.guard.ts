@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuditSink, hasScope, type Scope, TOKEN_PREFIX } from '@dify/domain';
 import { LicenseStatusReader } from '@dify/licensing';
 import { requestContextOf } from '@dify/platform';
-import type { ResolvedBearer } from '@dify/token-minting';
+import type { ResolvedBearer } from '@dify/tokens';
 import type { FastifyRequest } from 'fastify';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';
 import { REQUIRED_SCOPE } from './required-scope';

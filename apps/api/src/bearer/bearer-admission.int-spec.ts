@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { generateUuidV7 } from '@dify/domain';
 import { loadEnv, REDIS } from '@dify/platform';
 import { isolatedKeyPrefix, testEnvironment } from '@dify/testing';
-import { BearerResolver, TokenIssuer } from '@dify/token-minting';
+import { BearerResolver, TokenIssuer } from '@dify/tokens';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type Redis from 'ioredis';
 import { Client } from 'pg';

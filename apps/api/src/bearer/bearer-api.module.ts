@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { WorkspaceService } from '@dify/identity';
 import { LicensingModule } from '@dify/licensing';
-import { DEFAULT_TOKEN_MINTING_SETTINGS, TokenMintingModule } from '@dify/token-minting';
+import { DEFAULT_TOKEN_MINTING_SETTINGS, TokenMintingModule } from '@dify/tokens';
 import { AccountController } from './account.controller';
 import { AccountSessionsController } from './account-sessions.controller';
 import { BearerAccessGuard } from './bearer-access.guard';

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { hashToken } from '@dify/domain';
 import { RATE_LIMIT_WINDOW_SECONDS, RateLimiter, rateLimitKey } from '@dify/platform';
-import { BearerResolver, type ResolvedBearer, TokenUsageRecorder } from '@dify/token-minting';
+import { BearerResolver, type ResolvedBearer, TokenUsageRecorder } from '@dify/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { bearerTokenOf } from './authorization-header';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';
@@ -18,7 +18,7 @@ declare module 'fastify' {
 }
 
 /**
- * Bearer authentication (contract §9.1 steps 1–3 and 7–8; token-minting's resolver does 4–6).
+ * Bearer authentication (contract §9.1 steps 1–3 and 7–8; the tokens library's resolver does 4–6).
  * Unknown prefixes, unknown, revoked and expired tokens all get one identical 401, so a caller
  * learns nothing about which of them it holds.
  */

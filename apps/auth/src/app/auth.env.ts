@@ -13,7 +13,7 @@ import {
 } from '@dify/platform';
 import { deviceFlowEnv } from '@dify/device-flow';
 import { identityEnv } from '@dify/identity';
-import { tokenMintingEnv } from '@dify/token-minting';
+import { tokenMintingEnv } from '@dify/tokens';
 
 export const authEnvSchema = {
   ...databaseEnv,

@@ -3,7 +3,7 @@ import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { DeviceFlowModule, deviceFlowSettingsFrom } from '@dify/device-flow';
 import { IdentityModule, identitySettingsFrom } from '@dify/identity';
 import { PlatformModule } from '@dify/platform';
-import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/token-minting';
+import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/tokens';
 import { AuditModule } from '../audit/audit.module';
 import { ApproverDirectory } from '../device/approver.directory';
 import { DeviceAuthorizationController } from '../device/device-authorization.controller';

@@ -9,7 +9,7 @@ import {
   type EnvVar,
 } from '@dify/platform';
 import { licensingEnv } from '@dify/licensing';
-import { tokenMintingEnv } from '@dify/token-minting';
+import { tokenMintingEnv } from '@dify/tokens';
 import { mailEnv } from '../mail/mail.env';
 import { ALL_QUEUES, type QueueName } from '@dify/queue-contracts';
 

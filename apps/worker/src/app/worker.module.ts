@@ -4,7 +4,7 @@ import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { LicensingModule } from '@dify/licensing';
 import { PlatformModule } from '@dify/platform';
 import type { QueueName } from '@dify/queue-contracts';
-import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/token-minting';
+import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/tokens';
 import { AuditModule } from '../audit/audit.module';
 import { AuditRecordHandler } from '../handlers/audit-record.handler';
 import { AuditRetentionHandler } from '../handlers/audit-retention.handler';

@@ -25,7 +25,7 @@ import {
   type MailNewDeviceSigninPayload,
   QUEUES,
 } from '@dify/queue-contracts';
-import { type IssuedToken, TokenIssuer } from '@dify/token-minting';
+import { type IssuedToken, TokenIssuer } from '@dify/tokens';
 import type { Queue } from 'bullmq';
 import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
 import {

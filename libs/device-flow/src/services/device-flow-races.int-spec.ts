@@ -2,7 +2,7 @@
 // device-flow's boundary, which is right for the library; its integration tests are the exception.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { DbModule } from '@dify/db';
-import { BearerResolver } from '@dify/token-minting';
+import { BearerResolver } from '@dify/tokens';
 import { isolatedKeyPrefix, testEnvironment } from '@dify/testing';
 import { DeviceFlowError } from '../device-flow.error';
 import { deviceFlowKey } from '../store/device-flow.keys';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditSink, isDeviceCodeShaped } from '@dify/domain';
 import { recordQuietly } from '@dify/platform';
-import { TokenIssuer } from '@dify/token-minting';
+import { TokenIssuer } from '@dify/tokens';
 import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
 import { DEVICE_FLOW_CLOCK, type DeviceFlowClock } from '../device-flow.settings';
 import { DeviceFlowStore } from '../store/device-flow.store';

@@ -10,7 +10,7 @@ import {
   RedisModule,
 } from '@dify/platform';
 import { QUEUES } from '@dify/queue-contracts';
-import { TokenMintingModule } from '@dify/token-minting';
+import { TokenMintingModule } from '@dify/tokens';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
