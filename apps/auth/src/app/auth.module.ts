@@ -3,7 +3,7 @@ import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { DeviceFlowModule, deviceFlowSettingsFrom } from '@dify/device-flow';
 import { IdentityModule, identitySettingsFrom } from '@dify/identity';
 import { PlatformModule } from '@dify/platform';
-import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/tokens';
+import { TokenIssuanceModule, tokenIssuanceSettingsFrom } from '@dify/tokens';
 import { AuditModule } from '../audit/audit.module';
 import { ApproverDirectory } from '../device/approver.directory';
 import { DeviceAuthorizationController } from '../device/device-authorization.controller';
@@ -19,7 +19,7 @@ import type { AuthConfig } from './auth.env';
 export class AuthModule {
   static forRoot(config: AuthConfig): DynamicModule {
     // One instance shared with the device-flow module: Nest matches dynamic modules by reference.
-    const tokenMinting = TokenMintingModule.forRoot(tokenMintingSettingsFrom(config));
+    const tokenIssuance = TokenIssuanceModule.forRoot(tokenIssuanceSettingsFrom(config));
     return {
       module: AuthModule,
       imports: [
@@ -38,8 +38,8 @@ export class AuthModule {
         }),
         AuditModule,
         IdentityModule.forRoot(identitySettingsFrom(config)),
-        tokenMinting,
-        DeviceFlowModule.forRoot(deviceFlowSettingsFrom(config), { imports: [tokenMinting] }),
+        tokenIssuance,
+        DeviceFlowModule.forRoot(deviceFlowSettingsFrom(config), { imports: [tokenIssuance] }),
       ],
       controllers: [
         DeviceAuthorizationController,

@@ -4,7 +4,7 @@ import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { LicensingModule } from '@dify/licensing';
 import { PlatformModule } from '@dify/platform';
 import type { QueueName } from '@dify/queue-contracts';
-import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/tokens';
+import { TokenMaintenanceModule } from '@dify/tokens';
 import { AuditModule } from '../audit/audit.module';
 import { AuditRecordHandler } from '../handlers/audit-record.handler';
 import { AuditRetentionHandler } from '../handlers/audit-retention.handler';
@@ -57,7 +57,7 @@ export class WorkerModule {
         }),
         MailModule.forRoot(config),
         AuditModule,
-        TokenMintingModule.forRoot(tokenMintingSettingsFrom(config)),
+        TokenMaintenanceModule,
       ],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },

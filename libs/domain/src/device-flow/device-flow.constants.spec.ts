@@ -15,8 +15,6 @@ describe('DEVICE_FLOW', () => {
       approvalGrantSeconds: 300,
       grantNonceSeconds: 600,
       ssoStateSeconds: 900,
-      bearerCachePositiveSeconds: 60,
-      bearerCacheNegativeSeconds: 10,
     });
   });
 

@@ -2,8 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type LiveTokenLookup, OAuthAccessTokenRepository } from '@dify/db';
 import {
   AuditSink,
-  DEVICE_FLOW,
-  hashToken,
   isTokenShaped,
   TOKEN_KINDS,
   TOKEN_PREFIX,
@@ -11,9 +9,10 @@ import {
   type TokenPrefix,
 } from '@dify/domain';
 import { recordQuietly } from '@dify/platform';
-import { BEARER_CACHE_INVALID } from '../token-keys.constants';
+import { BEARER_CACHE_INVALID, BEARER_CACHE_SECONDS } from '../token-keys.constants';
 import { decodeBearerEntry, encodeBearerEntry } from './bearer-cache.codec';
 import { BearerCacheStore, MAX_RESOLUTION_AGE_MS } from './bearer-cache.store';
+import type { PresentedBearer } from './presented-bearer';
 import type { ResolvedBearer } from './resolved-bearer';
 
 /** Logged when storage holds what the minting code never writes; an alert keys on it. */
@@ -36,13 +35,15 @@ export class BearerResolver {
     private readonly audit: AuditSink,
   ) {}
 
-  async resolve(token: string, now: Date = new Date()): Promise<ResolvedBearer | null> {
+  async resolve(
+    { token, tokenHash }: PresentedBearer,
+    now: Date = new Date(),
+  ): Promise<ResolvedBearer | null> {
     const prefix = tokenPrefixOf(token);
     if (prefix === null) return null;
     // Every stored token has the exact wire shape, so anything else cannot match a row; refusing
     // it here keeps junk from costing a cache write and a query.
     if (!isTokenShaped(token)) return null;
-    const tokenHash = hashToken(token);
     const readAt = Date.now();
 
     const cached = await this.cache.read(tokenHash);
@@ -61,22 +62,12 @@ export class BearerResolver {
 
     const row = await this.tokens.findLiveByHash(tokenHash);
     if (!row) {
-      await this.remember(
-        tokenHash,
-        readAt,
-        BEARER_CACHE_INVALID,
-        DEVICE_FLOW.bearerCacheNegativeSeconds,
-      );
+      await this.remember(tokenHash, readAt, BEARER_CACHE_INVALID, BEARER_CACHE_SECONDS.negative);
       return null;
     }
     if (row.expiresAt.getTime() <= now.getTime()) {
       await this.hardExpire(row, tokenHash);
-      await this.remember(
-        tokenHash,
-        readAt,
-        BEARER_CACHE_INVALID,
-        DEVICE_FLOW.bearerCacheNegativeSeconds,
-      );
+      await this.remember(tokenHash, readAt, BEARER_CACHE_INVALID, BEARER_CACHE_SECONDS.negative);
       return null;
     }
     if (!this.bindingHolds(row, prefix)) return null;
@@ -99,7 +90,7 @@ export class BearerResolver {
       tokenHash,
       readAt,
       encodeBearerEntry(resolved),
-      DEVICE_FLOW.bearerCachePositiveSeconds,
+      BEARER_CACHE_SECONDS.positive,
     );
     return resolved;
   }

@@ -1,7 +1,7 @@
 import { env } from '@dify/platform';
 
-/** Token variables (contract §2), for every process that mints device-flow tokens. */
-export const tokenMintingEnv = {
+/** Token variables (contract §2), for the process that mints device-flow tokens (auth). */
+export const tokenIssuanceEnv = {
   OAUTH_TTL_DAYS: env.int({
     description: 'Lifetime of device-flow tokens minted from now on, in days',
     default: 14,
@@ -10,16 +10,13 @@ export const tokenMintingEnv = {
   }),
 } as const;
 
-export interface TokenMintingSettings {
+export interface TokenIssuanceSettings {
   /** Lifetime of a token from its issue (or rotation); rows minted earlier keep their expiry. */
   readonly ttlDays: number;
 }
 
-/** The env default, for processes that import the module but never mint (the worker). */
-export const DEFAULT_TOKEN_MINTING_SETTINGS: TokenMintingSettings = Object.freeze({ ttlDays: 14 });
-
-export function tokenMintingSettingsFrom(values: {
+export function tokenIssuanceSettingsFrom(values: {
   readonly OAUTH_TTL_DAYS: number;
-}): TokenMintingSettings {
+}): TokenIssuanceSettings {
   return Object.freeze({ ttlDays: values.OAUTH_TTL_DAYS });
 }
