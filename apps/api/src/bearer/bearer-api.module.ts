@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { WorkspaceService } from '@dify/identity';
+import { WorkspacesModule } from '@dify/identity';
 import { LicensingModule } from '@dify/licensing';
 import { BearerResolutionModule } from '@dify/tokens';
 import { AccountController } from './account.controller';
@@ -27,6 +27,9 @@ export class BearerApiModule {
         // The gateway resolves, revokes and touches tokens but never mints one: no issuance, no
         // OAUTH_TTL_DAYS (a service validates only what it uses).
         BearerResolutionModule,
+        // Workspaces and the account read model only: no console sessions, passwords, cookies
+        // or their secrets.
+        WorkspacesModule,
       ],
       controllers: [
         AccountController,
@@ -39,9 +42,6 @@ export class BearerApiModule {
         { provide: PACKAGE_VERSION, useFactory: () => readPackageVersion() },
         BearerAccessGuard,
         BearerAuthGuard,
-        // Stateless over the global DataSource, repositories and AuditSink; provided here rather
-        // than through IdentityModule, which would drag in console-session settings and secrets.
-        WorkspaceService,
       ],
     };
   }
