@@ -5,7 +5,6 @@ import { IdentityModule, identitySettingsFrom } from '@dify/identity';
 import { PlatformModule } from '@dify/platform';
 import { TokenIssuanceModule, tokenIssuanceSettingsFrom } from '@dify/tokens';
 import { AuditModule } from '../audit/audit.module';
-import { ApproverDirectory } from '../device/approver.directory';
 import { DeviceAuthorizationController } from '../device/device-authorization.controller';
 import { DeviceDecisionController } from '../device/device-decision.controller';
 import { DeviceLookupController } from '../device/device-lookup.controller';
@@ -47,7 +46,7 @@ export class AuthModule {
         DeviceLookupController,
         RevocationController,
       ],
-      providers: [{ provide: AUTH_CONFIG, useValue: config }, ApproverDirectory],
+      providers: [{ provide: AUTH_CONFIG, useValue: config }],
     };
   }
 }
