@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccountRepository, WorkspaceRepository, type WorkspaceRole } from '@dify/db';
+import { defaultMembership } from '../workspaces/default-membership';
 
 /** One workspace the account belongs to, as every account view shows it. */
 export interface AccountMembership {
@@ -53,7 +54,7 @@ export class AccountDirectory {
       email: account.email,
       name: account.name,
       memberships: shown,
-      defaultWorkspaceId: (shown.find((membership) => membership.current) ?? shown[0])?.id ?? null,
+      defaultWorkspaceId: defaultMembership(shown)?.id ?? null,
     };
   }
 }
