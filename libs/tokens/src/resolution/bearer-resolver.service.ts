@@ -23,7 +23,9 @@ const INTERNAL_STATE_INVARIANT = 'internal_state_invariant';
  * kind of rejection (unknown prefix, no row, revoked, expired, broken binding) so that the edge
  * renders them all as the same 401. A cache hit answers without any SQL query.
  *
- * The HTTP guard owns header parsing, the kill switch, rate limiting and the touch.
+ * The HTTP guard owns header parsing, the kill switch, rate limiting and the touch. It hashes the
+ * token once (`presentBearer`) and hands over both, so the hash that named its rate-limit bucket
+ * also keys the cache entry and the row lookup here.
  */
 @Injectable()
 export class BearerResolver {
