@@ -22,7 +22,7 @@ const dependencyRules = [
     onlyDependOnLibsWithTags: [lib('domain'), lib('audit'), lib('db'), lib('platform')],
   },
   {
-    sourceTag: lib('token-minting'),
+    sourceTag: lib('tokens'),
     onlyDependOnLibsWithTags: [
       lib('domain'),
       lib('audit'),
@@ -36,7 +36,7 @@ const dependencyRules = [
     onlyDependOnLibsWithTags: [
       lib('domain'),
       lib('audit'),
-      lib('token-minting'),
+      lib('tokens'),
       lib('licensing'),
       lib('platform'),
       lib('queue-contracts'),

@@ -96,8 +96,8 @@ export async function seedBaselineDevices(redisUrl, keyPrefix, count) {
 }
 
 /**
- * An active account in one workspace with a live `dfoa_` token, written by SQL as token-minting
- * would (docs/tokens.md, "The oauth_access_tokens table"): only the SHA-256 of the token is stored.
+ * An active account in one workspace with a live `dfoa_` token, written by SQL as the tokens
+ * library would (docs/tokens.md, "The oauth_access_tokens table"): only the SHA-256 of the token is stored.
  */
 export async function createBearerFixture(databaseUrl) {
   const accountId = uuidv7();

@@ -55,7 +55,7 @@ interface Answer {
 
 /**
  * The bearer API through the gateway process, with a worker writing the audit trail. The device
- * flow that mints tokens is another service's, so tokens are minted here the way token-minting
+ * flow that mints tokens is another service's, so tokens are minted here the way the tokens library
  * stores them: a row holding the SHA-256 of `dfoa_`/`dfoe_` + 43 base64url characters.
  */
 describe('bearer API (api process)', () => {
@@ -137,7 +137,7 @@ describe('bearer API (api process)', () => {
     return seeded;
   }
 
-  /** A token row exactly as token-minting writes one; only the hash of the plaintext is stored. */
+  /** A token row exactly as the tokens library writes one; only the hash of the plaintext is stored. */
   async function mint(
     owner: Seeded | { email: string; issuer: string },
     options: { createdAt?: Date; expiresAt?: Date; revoked?: boolean; id?: string } = {},

@@ -24,7 +24,7 @@ const SERVICES = [
 export interface DeviceFlowModuleOptions {
   /**
    * Modules whose exports the services need and that are not global: in practice the app's own
-   * `TokenMintingModule.forRoot(...)` object, passed by reference so the app and this module share
+   * `TokenIssuanceModule.forRoot(...)` object, passed by reference so the app and this module share
    * one TokenIssuer (Nest identifies dynamic modules by reference).
    */
   readonly imports?: ModuleMetadata['imports'];

@@ -12,7 +12,7 @@ import { ConsoleSessionService } from './sessions/console-session.service';
 import { CsrfTokens } from './sessions/csrf-tokens';
 import { LoginThrottle } from './sessions/login-throttle.service';
 import { SessionRevocationStore } from './sessions/session-revocation.store';
-import { WorkspaceService } from './workspaces/workspace.service';
+import { WorkspacesModule } from './workspaces/workspaces.module';
 
 const EXPORTED = [
   AccountService,
@@ -21,13 +21,13 @@ const EXPORTED = [
   ConsoleSessionService,
   CsrfGuard,
   CsrfTokens,
-  WorkspaceService,
 ];
 
 /**
  * Accounts, workspaces and console sessions, for every service that needs a signed-in console
- * user (api for the console, auth for device approval). Needs the global DbModule, RedisModule
- * (with the RateLimiter) and an AuditSink provider from the importing app.
+ * user (api for the console, auth for device approval); it re-exports WorkspacesModule (the
+ * workspaces and the account read model). Needs the global DbModule, RedisModule (with the
+ * RateLimiter) and an AuditSink provider from the importing app.
  */
 @Module({})
 export class IdentityModule {
@@ -36,6 +36,7 @@ export class IdentityModule {
       module: IdentityModule,
       imports: [
         PassportModule,
+        WorkspacesModule,
         JwtModule.register({
           secret: settings.secretKey,
           signOptions: { algorithm: 'HS256', expiresIn: settings.accessTokenMinutes * 60 },
@@ -50,7 +51,7 @@ export class IdentityModule {
         PasswordHasher,
         SessionRevocationStore,
       ],
-      exports: EXPORTED,
+      exports: [...EXPORTED, WorkspacesModule],
     };
   }
 }

@@ -1,3 +1,5 @@
+export * from './accounts/account-directory.module';
+export * from './accounts/account-directory.service';
 export * from './accounts/account.service';
 export * from './accounts/password-hasher.service';
 export * from './accounts/password.policy';
@@ -12,3 +14,4 @@ export * from './sessions/console-identity';
 export * from './sessions/console-session.service';
 export * from './sessions/csrf-tokens';
 export * from './workspaces/workspace.service';
+export * from './workspaces/workspaces.module';

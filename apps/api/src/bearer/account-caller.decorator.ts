@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { ResolvedBearer } from '@dify/token-minting';
+import type { ResolvedBearer } from '@dify/tokens';
 import type { FastifyRequest } from 'fastify';
 
 /** A bearer that passed the account-surface check: an account token, so the account id is set. */

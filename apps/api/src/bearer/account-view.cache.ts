@@ -1,12 +1,12 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import { DEVICE_FLOW } from '@dify/domain';
+import { BEARER_CACHE_SECONDS } from '@dify/tokens';
 import type { AccountResponse } from './account.response';
 
 export type AccountView = Omit<AccountResponse, 'subject_email'>;
 
 // As long as a cached bearer entry lives: a caller already sees token state up to this old, and
 // a CLI (or a script) calling `whoami` in a loop then costs no database work at all.
-const TTL_MS = DEVICE_FLOW.bearerCachePositiveSeconds * 1_000;
+const TTL_MS = BEARER_CACHE_SECONDS.positive * 1_000;
 const MAX_ACCOUNTS = 10_000;
 
 interface Entry {

@@ -1,7 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { AccountRepository } from '@dify/db';
 import { SCOPE, SUBJECT_TYPE } from '@dify/domain';
-import { WorkspaceService } from '@dify/identity';
+import { AccountDirectory } from '@dify/identity';
 import { RATE_LIMIT_WINDOW_SECONDS, RateLimiter, rateLimitKey } from '@dify/platform';
 import type { AccountResponse } from './account.response';
 import { type AccountView, AccountViewCache } from './account-view.cache';
@@ -16,8 +15,7 @@ export class AccountController {
   constructor(
     @Inject(BEARER_API_SETTINGS) private readonly settings: BearerApiSettings,
     private readonly limiter: RateLimiter,
-    private readonly accounts: AccountRepository,
-    private readonly workspaces: WorkspaceService,
+    private readonly accounts: AccountDirectory,
     private readonly views: AccountViewCache,
   ) {}
 
@@ -36,20 +34,13 @@ export class AccountController {
   }
 
   private async load(accountId: string): Promise<AccountView> {
-    const account = await this.accounts.findById(accountId);
+    const account = await this.accounts.find(accountId);
     if (!account) throw bearerApiError(BEARER_ERROR_CODES.accountNotFound);
-    const memberships = await this.workspaces.memberships(accountId);
-    const defaultWorkspace = memberships.find((membership) => membership.current) ?? memberships[0];
-    const view = {
+    return {
       subject_type: SUBJECT_TYPE.account,
-      account: { id: account.id, email: account.email, name: account.name },
-      workspaces: memberships.map((membership) => ({
-        id: membership.workspaceId,
-        name: membership.name,
-        role: membership.role,
-      })),
-      default_workspace_id: defaultWorkspace?.workspaceId ?? null,
+      account: { id: account.accountId, email: account.email, name: account.name },
+      workspaces: account.memberships.map(({ id, name, role }) => ({ id, name, role })),
+      default_workspace_id: account.defaultWorkspaceId,
     };
-    return view;
   }
 }

@@ -4,7 +4,7 @@ import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
 import { hasScope, type Scope, TOKEN_PREFIX } from '@dify/domain';
 import { LicenseStatusReader } from '@dify/licensing';
 import { requestContextOf } from '@dify/platform';
-import type { ResolvedBearer } from '@dify/token-minting';
+import type { ResolvedBearer } from '@dify/tokens';
 import type { FastifyRequest } from 'fastify';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';
 import { REQUIRED_SCOPE } from './required-scope';

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { generateUuidV7 } from '@dify/domain';
+import { generateToken, generateUuidV7 } from '@dify/domain';
 import { loadEnv, REDIS } from '@dify/platform';
 import { isolatedKeyPrefix, testEnvironment } from '@dify/testing';
-import { BearerResolver, TokenIssuer } from '@dify/token-minting';
+import { BearerResolver } from '@dify/tokens';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type Redis from 'ioredis';
 import { Client } from 'pg';
@@ -39,23 +39,28 @@ describe('bearer admission order (api app in process, real Postgres and Redis)',
   afterEach(() => jest.restoreAllMocks());
   afterAll(() => app.close());
 
+  /**
+   * A live `dfoa_` token of a new active account. The gateway never mints, so the row is written
+   * the way the issuing service stores one: only the SHA-256 of the plaintext.
+   */
   async function liveToken(): Promise<string> {
     const accountId = generateUuidV7();
     const email = `admission-${randomUUID()}@example.com`;
-    await app
-      .get(DataSource)
-      .query(`INSERT INTO accounts (id, email, name, status) VALUES ($1, $2, 'A', 'active')`, [
-        accountId,
-        email,
-      ]);
-    const issued = await app.get(TokenIssuer).issue({
-      prefix: 'dfoa_',
-      subjectEmail: email,
-      accountId,
-      clientId: 'difyctl',
-      deviceLabel: 'admission',
-    });
-    return issued.token;
+    const dataSource = app.get(DataSource);
+    await dataSource.query(
+      `INSERT INTO accounts (id, email, name, status) VALUES ($1, $2, 'A', 'active')`,
+      [accountId, email],
+    );
+    const { plaintext, hash } = generateToken('dfoa_');
+    await dataSource.query(
+      `INSERT INTO oauth_access_tokens
+         (id, subject_email, subject_issuer, account_id, client_id, device_label, prefix,
+          token_hash, expires_at)
+       VALUES ($1, $2, 'dify:account', $3, 'difyctl', 'admission', 'dfoa_', $4,
+               now() + interval '14 days')`,
+      [generateUuidV7(), email, accountId, hash],
+    );
+    return plaintext;
   }
 
   const call = (token: string) =>

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { WorkspaceService } from '@dify/identity';
+import { WorkspacesModule } from '@dify/identity';
 import { LicensingModule } from '@dify/licensing';
-import { DEFAULT_TOKEN_MINTING_SETTINGS, TokenMintingModule } from '@dify/token-minting';
+import { BearerResolutionModule } from '@dify/tokens';
 import { AccountController } from './account.controller';
 import { AccountSessionsController } from './account-sessions.controller';
 import { BearerAccessGuard } from './bearer-access.guard';
@@ -24,9 +24,12 @@ export class BearerApiModule {
       module: BearerApiModule,
       imports: [
         LicensingModule.forRoot(settings.license),
-        // The gateway resolves, revokes and touches tokens but never mints one, so it does not
-        // read OAUTH_TTL_DAYS (a service validates only what it uses).
-        TokenMintingModule.forRoot(DEFAULT_TOKEN_MINTING_SETTINGS),
+        // The gateway resolves, revokes and touches tokens but never mints one: no issuance, no
+        // OAUTH_TTL_DAYS (a service validates only what it uses).
+        BearerResolutionModule,
+        // Workspaces and the account read model only: no console sessions, passwords, cookies
+        // or their secrets.
+        WorkspacesModule,
       ],
       controllers: [
         AccountController,
@@ -39,9 +42,6 @@ export class BearerApiModule {
         { provide: PACKAGE_VERSION, useFactory: () => readPackageVersion() },
         BearerAccessGuard,
         BearerAuthGuard,
-        // Stateless over the global DataSource, repositories and AuditSink; provided here rather
-        // than through IdentityModule, which would drag in console-session settings and secrets.
-        WorkspaceService,
       ],
     };
   }

@@ -1,7 +1,11 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { hashToken } from '@dify/domain';
 import { RATE_LIMIT_WINDOW_SECONDS, RateLimiter, rateLimitKey } from '@dify/platform';
-import { BearerResolver, type ResolvedBearer, TokenUsageRecorder } from '@dify/token-minting';
+import {
+  BearerResolver,
+  presentBearer,
+  type ResolvedBearer,
+  TokenUsageRecorder,
+} from '@dify/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { bearerTokenOf } from './authorization-header';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';
@@ -18,8 +22,8 @@ declare module 'fastify' {
 }
 
 /**
- * Bearer authentication (docs/tokens.md, "Bearer resolution" steps 1–3 and 7–8; token-minting's
- * resolver does 4–6). Unknown prefixes, unknown, revoked and expired tokens all get one identical
+ * Bearer authentication (docs/tokens.md, "Bearer resolution" steps 1–3 and 7–8; the tokens
+ * library's resolver does 4–6). Unknown prefixes, unknown, revoked and expired tokens all get one identical
  * 401, so a caller learns nothing about which of them it holds.
  */
 @Injectable()
@@ -48,15 +52,16 @@ export class BearerAuthGuard implements CanActivate {
     // tokens spends the bucket too. Keyed on the hash: a plaintext token never names a Redis key.
     // Awaited before resolution starts: a throttled request must cost no cache read, no query and
     // no audit event (a hard expiry), or a flood of requests would load what the bucket protects.
-    const tokenHash = hashToken(token);
+    // Hashed once here; the resolver keys the cache and the row lookup on the same hash.
+    const presented = presentBearer(token);
     if (this.settings.perTokenPerMinute > 0) {
       await this.limiter.enforce(
-        rateLimitKey.bearer(tokenHash),
+        rateLimitKey.bearer(presented.tokenHash),
         this.settings.perTokenPerMinute,
         RATE_LIMIT_WINDOW_SECONDS.bearer,
       );
     }
-    const bearer = await this.resolver.resolve(token);
+    const bearer = await this.resolver.resolve(presented);
     if (bearer === null) {
       void reply.header('www-authenticate', 'Bearer error="invalid_token"');
       throw bearerApiError(BEARER_ERROR_CODES.invalidBearer);

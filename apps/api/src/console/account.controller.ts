@@ -1,6 +1,6 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { AccountRepository } from '@dify/db';
 import {
+  AccountDirectory,
   type ConsoleIdentity,
   ConsoleSessionGuard,
   ConsoleUser,
@@ -11,14 +11,14 @@ import {
 @Controller('console/api/account')
 @UseGuards(ConsoleSessionGuard)
 export class AccountController {
-  constructor(private readonly accounts: AccountRepository) {}
+  constructor(private readonly accounts: AccountDirectory) {}
 
   @Get('profile')
   async profile(
     @ConsoleUser() user: ConsoleIdentity,
   ): Promise<{ id: string; name: string; email: string }> {
-    const account = await this.accounts.findById(user.accountId);
+    const account = await this.accounts.find(user.accountId);
     if (!account) throw new IdentityError(IDENTITY_ERROR_CODES.noSession, 'Sign in to continue');
-    return { id: account.id, name: account.name, email: account.email };
+    return { id: account.accountId, name: account.name, email: account.email };
   }
 }

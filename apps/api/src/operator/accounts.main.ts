@@ -12,7 +12,7 @@ import {
 import { DomainError } from '@dify/domain';
 import { AccountService, PasswordHasher } from '@dify/identity';
 import { databaseEnv, loadEnvOrExit, redisEnv, redisOptionsFromUrl } from '@dify/platform';
-import { AccountTokenRevoker, BearerCacheStore } from '@dify/token-minting';
+import { AccountTokenRevoker, BearerCacheStore } from '@dify/tokens';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 

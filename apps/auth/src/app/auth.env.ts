@@ -13,7 +13,7 @@ import {
 } from '@dify/platform';
 import { deviceFlowEnv } from '@dify/device-flow';
 import { identityEnv } from '@dify/identity';
-import { tokenMintingEnv } from '@dify/token-minting';
+import { tokenIssuanceEnv } from '@dify/tokens';
 
 export const authEnvSchema = {
   ...databaseEnv,
@@ -26,7 +26,7 @@ export const authEnvSchema = {
   ...trustedProxyEnv,
   ...clientVersionEnv,
   ...identityEnv,
-  ...tokenMintingEnv,
+  ...tokenIssuanceEnv,
   ...deviceFlowEnv,
   AUTH_PORT: env.port({ description: 'HTTP port of the auth service', default: 5002 }),
 } as const;

@@ -4,8 +4,7 @@ import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { DeviceFlowModule, deviceFlowSettingsFrom } from '@dify/device-flow';
 import { IdentityModule, identitySettingsFrom } from '@dify/identity';
 import { PlatformModule } from '@dify/platform';
-import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/token-minting';
-import { ApproverDirectory } from '../device/approver.directory';
+import { TokenIssuanceModule, tokenIssuanceSettingsFrom } from '@dify/tokens';
 import { DeviceAuthorizationController } from '../device/device-authorization.controller';
 import { DeviceDecisionController } from '../device/device-decision.controller';
 import { DeviceLookupController } from '../device/device-lookup.controller';
@@ -19,7 +18,7 @@ import type { AuthConfig } from './auth.env';
 export class AuthModule {
   static forRoot(config: AuthConfig): DynamicModule {
     // One instance shared with the device-flow module: Nest matches dynamic modules by reference.
-    const tokenMinting = TokenMintingModule.forRoot(tokenMintingSettingsFrom(config));
+    const tokenIssuance = TokenIssuanceModule.forRoot(tokenIssuanceSettingsFrom(config));
     return {
       module: AuthModule,
       imports: [
@@ -38,8 +37,8 @@ export class AuthModule {
         }),
         AuditModule.forService('auth'),
         IdentityModule.forRoot(identitySettingsFrom(config)),
-        tokenMinting,
-        DeviceFlowModule.forRoot(deviceFlowSettingsFrom(config), { imports: [tokenMinting] }),
+        tokenIssuance,
+        DeviceFlowModule.forRoot(deviceFlowSettingsFrom(config), { imports: [tokenIssuance] }),
       ],
       controllers: [
         DeviceAuthorizationController,
@@ -47,7 +46,7 @@ export class AuthModule {
         DeviceLookupController,
         RevocationController,
       ],
-      providers: [{ provide: AUTH_CONFIG, useValue: config }, ApproverDirectory],
+      providers: [{ provide: AUTH_CONFIG, useValue: config }],
     };
   }
 }

@@ -1,9 +1,14 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { type DecisionAdmission, DeviceDecisionService, DeviceFlowError } from '@dify/device-flow';
-import { type ConsoleIdentity, ConsoleSessionGuard, ConsoleUser, CsrfGuard } from '@dify/identity';
+import {
+  AccountDirectory,
+  type ConsoleIdentity,
+  ConsoleSessionGuard,
+  ConsoleUser,
+  CsrfGuard,
+} from '@dify/identity';
 import { ReqContext, type RequestContext } from '@dify/platform';
 import type { FastifyRequest } from 'fastify';
-import { ApproverDirectory } from './approver.directory';
 import { DeviceRequestBody } from './device-request-body';
 
 /**
@@ -15,7 +20,7 @@ import { DeviceRequestBody } from './device-request-body';
 export class DeviceDecisionController {
   constructor(
     private readonly decisions: DeviceDecisionService,
-    private readonly approvers: ApproverDirectory,
+    private readonly accounts: AccountDirectory,
   ) {}
 
   @Post('approve')
@@ -28,7 +33,9 @@ export class DeviceDecisionController {
   ): Promise<{ status: string }> {
     const admission = await this.admissionOf(request, user);
     const userCode = this.userCodeOf(request, body);
-    const approver = await this.approvers.load(user.accountId);
+    // The approver and every membership, loaded before anything touches tokens: a failure here
+    // mints nothing (contract §5.4 step 2).
+    const approver = await this.accounts.find(user.accountId);
     if (!approver) throw new DeviceFlowError('no_session', 'sign in again');
     return this.decisions.approve({ admission, userCode, approver, context });
   }

@@ -8,7 +8,7 @@ import {
   ReqContext,
   type RequestContext,
 } from '@dify/platform';
-import { TokenRevoker } from '@dify/token-minting';
+import { TokenRevoker } from '@dify/tokens';
 import type { FastifyRequest } from 'fastify';
 import { AUTH_CONFIG } from '../app/auth-config.token';
 import type { AuthConfig } from '../app/auth.env';

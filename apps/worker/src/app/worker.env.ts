@@ -9,7 +9,6 @@ import {
   type EnvVar,
 } from '@dify/platform';
 import { licensingEnv } from '@dify/licensing';
-import { tokenMintingEnv } from '@dify/token-minting';
 import { mailEnv } from '../mail/mail.env';
 import { ALL_QUEUES, type QueueName } from '@dify/queue-contracts';
 
@@ -61,7 +60,6 @@ export const workerEnvSchema = {
     default: 5003,
   }),
   ...licensingEnv,
-  ...tokenMintingEnv,
   ...mailEnv,
   WORKER_QUEUES: env.list({
     description: 'Queues this worker consumes',

@@ -1,11 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
-import { AuditLogModule, AuditModule } from '@dify/audit';
+import { AuditLogModule } from '@dify/audit';
 import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { LicensingModule } from '@dify/licensing';
 import { PlatformModule } from '@dify/platform';
 import type { QueueName } from '@dify/queue-contracts';
-import { TokenMintingModule, tokenMintingSettingsFrom } from '@dify/token-minting';
+import { TokenMaintenanceModule } from '@dify/tokens';
 import { MailModule } from '../mail/mail.module';
 import { AuditProcessor } from '../processors/audit.processor';
 import { MailProcessor } from '../processors/mail.processor';
@@ -55,8 +55,7 @@ export class WorkerModule {
         }),
         MailModule.forRoot(config),
         AuditLogModule,
-        AuditModule.forService('worker'),
-        TokenMintingModule.forRoot(tokenMintingSettingsFrom(config)),
+        TokenMaintenanceModule,
       ],
       providers: [{ provide: WORKER_CONFIG, useValue: config }, ...processors],
     };

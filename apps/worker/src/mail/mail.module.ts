@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AccountDirectoryModule } from '@dify/identity';
 import { resolve } from 'node:path';
 import { EmlFileMailTransport } from './eml-file-mail.transport';
 import type { MailConfig } from './mail.env';
@@ -19,6 +20,7 @@ export class MailModule {
   static forRoot(config: MailConfig): DynamicModule {
     return {
       module: MailModule,
+      imports: [AccountDirectoryModule],
       providers: [
         { provide: MailTransport, useFactory: () => createMailTransport(config) },
         NewDeviceSigninHandler,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccountRepository } from '@dify/db';
+import { AccountDirectory } from '@dify/identity';
 import type { MailNewDeviceSigninPayload } from '@dify/queue-contracts';
 import { UnrecoverableError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -15,13 +15,13 @@ import { NewDeviceSigninMail, newDeviceSigninMailKey } from './new-device-signin
 @Injectable()
 export class NewDeviceSigninHandler {
   constructor(
-    private readonly accounts: AccountRepository,
+    private readonly accounts: AccountDirectory,
     private readonly transport: MailTransport,
     @InjectPinoLogger(NewDeviceSigninHandler.name) private readonly logger: PinoLogger,
   ) {}
 
   async handle(payload: MailNewDeviceSigninPayload): Promise<MailReceipt> {
-    const account = await this.accounts.findById(payload.accountId);
+    const account = await this.accounts.find(payload.accountId);
     // The approval read this account moments before enqueueing; if it is gone it was deleted
     // since, and no retry brings it back.
     if (!account) throw new UnrecoverableError(`account ${payload.accountId} not found`);

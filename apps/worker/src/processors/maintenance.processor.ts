@@ -4,7 +4,7 @@ import { AuditLogService } from '@dify/audit';
 import { LicenseRefreshService } from '@dify/licensing';
 import { MetricsService } from '@dify/platform';
 import { QUEUES, WORKER_LOCK_OPTIONS } from '@dify/queue-contracts';
-import { TokenRetentionService } from '@dify/token-minting';
+import { TokenRetentionService } from '@dify/tokens';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WORKER_CONFIG } from '../app/worker-config.token';
 import { concurrencyFor, type WorkerConfig } from '../app/worker.env';

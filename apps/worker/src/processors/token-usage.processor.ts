@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { MetricsService } from '@dify/platform';
 import { QUEUES, WORKER_LOCK_OPTIONS } from '@dify/queue-contracts';
-import { TokenTouchBatcher } from '@dify/token-minting';
+import { TokenTouchBatcher } from '@dify/tokens';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WORKER_CONFIG } from '../app/worker-config.token';
 import { concurrencyFor, type WorkerConfig } from '../app/worker.env';

@@ -31,7 +31,7 @@ interface SessionPageRow {
 
 /**
  * Read side of `oauth_access_tokens` for the account's own "devices" list
- * (docs/bearer-api.md, "Sessions"). It never writes: token-minting is the table's only writer.
+ * (docs/bearer-api.md, "Sessions"). It never writes: the tokens library is the table's only writer.
  */
 @Injectable()
 export class AccountSessionRepository {

@@ -78,7 +78,7 @@ interface LockedRow {
 const LOCKED_COLUMNS = `id, account_id, client_id, token_hash, revoked_at IS NOT NULL AS revoked`;
 
 /**
- * SQL over `oauth_access_tokens`. Only the token-minting library calls it: that library is the
+ * SQL over `oauth_access_tokens`. Only the tokens library calls it: that library is the
  * single writer of the table (docs/tokens.md).
  */
 @Injectable()

@@ -12,7 +12,7 @@ import { DeviceFlowHarness } from '../testing/device-flow.harness';
 import { DeviceAuthorizationService } from './device-authorization.service';
 import { DeviceDecisionService } from './device-decision.service';
 import { DeviceLookupService } from './device-lookup.service';
-import type { DeviceApprover } from './device-token.payload';
+import type { DeviceApprover, DeviceTokenResponse } from './device-token.payload';
 import { DeviceTokenService } from './device-token.service';
 
 interface TokenRow {
@@ -69,10 +69,23 @@ describe('DeviceDecisionService (real Redis, Postgres and TokenIssuer)', () => {
     return decisions.deny({ admission, userCode, context });
   }
 
-  function poll(deviceCode: string) {
+  function answer(deviceCode: string) {
     return harness
       .get(DeviceTokenService)
-      .poll({ deviceCode, clientId: 'difyctl', ip: '203.0.113.40', requestId: 'req-poll' });
+      .answer({ deviceCode, clientId: 'difyctl', ip: '203.0.113.40', requestId: 'req-poll' });
+  }
+
+  /** The token a poll collects; a refusal fails the test with its code. */
+  async function poll(deviceCode: string): Promise<DeviceTokenResponse> {
+    const answered = await answer(deviceCode);
+    if (!answered.ok) throw new Error(`the poll was refused with ${answered.error}`);
+    return answered.body;
+  }
+
+  /** The RFC 8628 error a poll is refused with, or null when it collects the token. */
+  async function refusalOf(deviceCode: string): Promise<string | null> {
+    const answered = await answer(deviceCode);
+    return answered.ok ? null : answered.error;
   }
 
   async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
@@ -551,7 +564,7 @@ describe('DeviceDecisionService (real Redis, Postgres and TokenIssuer)', () => {
           },
         },
       ]);
-      await expectCode(poll(flow.device_code), 'access_denied');
+      expect(await refusalOf(flow.device_code)).toBe('access_denied');
     });
 
     it('answers expired_or_unknown and already_resolved like approve', async () => {
@@ -599,7 +612,7 @@ describe('DeviceDecisionService (real Redis, Postgres and TokenIssuer)', () => {
           expect(hashToken((await poll(flow.device_code)).token)).toBe(live[0].token_hash);
         } else {
           expect(live).toEqual([]);
-          await expectCode(poll(flow.device_code), 'access_denied');
+          expect(await refusalOf(flow.device_code)).toBe('access_denied');
         }
       }
       expect(await guardKeys()).toEqual([]);

@@ -18,7 +18,7 @@ import {
   type RequestContext,
 } from '@dify/platform';
 import { enqueue, JOBS, type MailNewDeviceSigninPayload, QUEUES } from '@dify/queue-contracts';
-import { type IssuedToken, TokenIssuer } from '@dify/token-minting';
+import { type IssuedToken, TokenIssuer } from '@dify/tokens';
 import type { Queue } from 'bullmq';
 import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
 import {

@@ -4,14 +4,13 @@
 import { DbModule } from '@dify/db';
 import { hashToken, isUuid } from '@dify/domain';
 import { isolatedKeyPrefix, testEnvironment, waitFor } from '@dify/testing';
-import { DeviceFlowError } from '../device-flow.error';
 import { deviceFlowKey } from '../store/device-flow.keys';
 import { DeviceFlowHarness } from '../testing/device-flow.harness';
 import { DeviceAuthorizationService } from './device-authorization.service';
 import { DeviceDecisionService } from './device-decision.service';
 import { DeviceLookupService } from './device-lookup.service';
-import type { DeviceApprover } from './device-token.payload';
-import { DeviceTokenService } from './device-token.service';
+import type { DeviceApprover, DeviceTokenResponse } from './device-token.payload';
+import { DeviceTokenService, type PollAnswer } from './device-token.service';
 
 describe('DeviceTokenService (real Redis and Postgres)', () => {
   let harness: DeviceFlowHarness;
@@ -55,8 +54,10 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
     await decisions.approve({ admission, userCode, approver, context });
   }
 
-  function poll(deviceCode: string, overrides: { clientId?: string; ip?: string } = {}) {
-    return tokens.poll({
+  type PollOverrides = { clientId?: string; ip?: string };
+
+  function poll(deviceCode: string, overrides: PollOverrides = {}): Promise<PollAnswer> {
+    return tokens.answer({
       deviceCode,
       clientId: overrides.clientId ?? 'difyctl',
       ip: overrides.ip ?? CREATED_IP,
@@ -64,9 +65,18 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
     });
   }
 
-  async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
-    await expect(promise).rejects.toBeInstanceOf(DeviceFlowError);
-    await expect(promise).rejects.toMatchObject({ code });
+  /** The token a poll collects; a refusal fails the test with its code. */
+  async function collect(
+    deviceCode: string,
+    overrides: PollOverrides = {},
+  ): Promise<DeviceTokenResponse> {
+    const answer = await poll(deviceCode, overrides);
+    if (!answer.ok) throw new Error(`the poll was refused with ${answer.error}`);
+    return answer.body;
+  }
+
+  async function expectCode(answer: Promise<PollAnswer>, code: string): Promise<void> {
+    expect(await answer).toMatchObject({ ok: false, error: code });
   }
 
   /** Lets the next poll through the throttle, as if the client had waited its interval. */
@@ -100,7 +110,7 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
     await approve(flow.user_code);
     await waitedInterval(flow.device_code);
     await expectCode(poll(flow.device_code, { clientId: 'client-b' }), 'invalid_grant');
-    const body = await poll(flow.device_code);
+    const body = await collect(flow.device_code);
     expect(body.token).toMatch(/^dfoa_[A-Za-z0-9_-]{43}$/);
   });
 
@@ -108,7 +118,7 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
     const flow = await issue('laptop-1');
     await approve(flow.user_code);
 
-    const body = await poll(flow.device_code);
+    const body = await collect(flow.device_code);
 
     const [row] = await harness.dataSource.query<
       { id: string; token_hash: string; expires_at: Date }[]
@@ -179,7 +189,7 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
       .spyOn(harness.store, 'deleteUserCode')
       .mockRejectedValueOnce(new Error('Connection is closed.'));
 
-    const body = await poll(flow.device_code);
+    const body = await collect(flow.device_code);
 
     expect(body.token).toMatch(/^dfoa_/);
   });
@@ -188,7 +198,7 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
     const flow = await issue('cross-ip-box');
     await approve(flow.user_code);
 
-    const body = await poll(flow.device_code, { ip: '198.51.100.77' });
+    const body = await collect(flow.device_code, { ip: '198.51.100.77' });
 
     const [event] = await waitFor(() => {
       const found = harness.audit
@@ -217,7 +227,7 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
     await approve(flow.user_code);
     const before = harness.audit.named('oauth.device_code_cross_ip_poll').length;
 
-    await poll(flow.device_code);
+    await collect(flow.device_code);
     // The recorder stores synchronously when called, so an event would already be here.
     await new Promise((resolve) => setImmediate(resolve));
 
@@ -228,16 +238,12 @@ describe('DeviceTokenService (real Redis and Postgres)', () => {
     const flow = await issue('race-box');
     await approve(flow.user_code);
 
-    const results = await Promise.allSettled(
-      Array.from({ length: 50 }, () => poll(flow.device_code)),
-    );
+    const answers = await Promise.all(Array.from({ length: 50 }, () => poll(flow.device_code)));
 
-    const winners = results.filter((result) => result.status === 'fulfilled');
-    const losers = results.filter(
-      (result): result is PromiseRejectedResult => result.status === 'rejected',
-    );
+    const winners = answers.filter((answer) => answer.ok);
+    const losers = answers.filter((answer) => !answer.ok);
     expect(winners).toHaveLength(1);
-    expect(losers.map((result) => (result.reason as DeviceFlowError).code)).toEqual(
+    expect(losers.map((answer) => (answer.ok ? null : answer.error))).toEqual(
       Array(49).fill('expired_token'),
     );
   });

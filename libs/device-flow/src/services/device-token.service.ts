@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
 import { isDeviceCodeShaped } from '@dify/domain';
-import { TokenIssuer } from '@dify/token-minting';
-import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
+import { TokenIssuer } from '@dify/tokens';
+import { DEVICE_ERROR_CODES } from '../device-flow.error';
 import { DEVICE_FLOW_CLOCK, type DeviceFlowClock } from '../device-flow.settings';
 import { DeviceFlowStore } from '../store/device-flow.store';
 import { type DeviceTokenResponse, tokenResponseFrom } from './device-token.payload';
@@ -24,21 +24,9 @@ export type DevicePollErrorCode =
   | typeof DEVICE_ERROR_CODES.authorizationPending
   | typeof DEVICE_ERROR_CODES.accessDenied;
 
-const POLL_ERROR_MESSAGES: Readonly<Record<DevicePollErrorCode, string>> = {
-  invalid_grant: 'the device code is not valid for this client',
-  expired_token: 'the device code has expired or was already used',
-  slow_down: 'polling too fast; wait longer between requests',
-  authorization_pending: 'the user has not decided yet',
-  access_denied: 'the user denied the request',
-};
-
 /** Why an approved code answers `expired_token`: its token died before it was collected. */
 const REPLACED_DESCRIPTION =
   'the token approved for this code was replaced by a later sign-in of the same device or revoked; start a new sign-in';
-
-function pollError(code: DevicePollErrorCode, description?: string): DeviceFlowError {
-  return new DeviceFlowError(code, description ?? POLL_ERROR_MESSAGES[code]);
-}
 
 /**
  * A poll's outcome: the token response, or the RFC 8628 error the client acts on, with an
@@ -68,20 +56,11 @@ export class DeviceTokenService {
   ) {}
 
   /**
-   * Answers the 200 body, or throws DeviceFlowError with the RFC 8628 code the client acts on
-   * (`authorization_pending`, `slow_down`, `access_denied`, `expired_token`, `invalid_grant`).
-   * Redis failures propagate as they are (500 `server_error` at the edge).
-   */
-  async poll(request: DevicePollRequest): Promise<DeviceTokenResponse> {
-    const answer = await this.answer(request);
-    if (!answer.ok) throw pollError(answer.error, answer.description);
-    return answer.body;
-  }
-
-  /**
-   * The same decision as `poll`, with the protocol errors as values. The token endpoint is the
-   * hottest path of the system and almost every answer is `authorization_pending`: building an
-   * Error (and its stack) for each would be the single largest cost of a poll.
+   * Answers the 200 body, or the RFC 8628 error the client acts on (`authorization_pending`,
+   * `slow_down`, `access_denied`, `expired_token`, `invalid_grant`) as a value: the token endpoint
+   * is the hottest path of the system and almost every answer is `authorization_pending`, so
+   * building an Error (and its stack) for each would be the single largest cost of a poll. Redis
+   * failures propagate as they are (500 `server_error` at the edge).
    */
   async answer(request: DevicePollRequest): Promise<PollAnswer> {
     // Input that can never be a device code costs no Redis round trip.

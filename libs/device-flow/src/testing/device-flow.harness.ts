@@ -11,7 +11,7 @@ import {
   RedisModule,
 } from '@dify/platform';
 import { QUEUES } from '@dify/queue-contracts';
-import { TokenMintingModule } from '@dify/token-minting';
+import { BearerResolutionModule, TokenIssuanceModule } from '@dify/tokens';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -46,7 +46,8 @@ export const HARNESS_SETTINGS: DeviceFlowSettings = Object.freeze({
 
 /**
  * The device-flow module as the auth app wires it, on the real DbModule, RedisModule, BullMQ and
- * TokenMintingModule (real Postgres, real Redis), with only the audit port replaced by a recorder.
+ * TokenIssuanceModule (real Postgres, real Redis), with only the audit port replaced by a recorder.
+ * The gateway's BearerResolutionModule rides along so that specs can check a collected token works.
  */
 export class DeviceFlowHarness {
   private constructor(
@@ -66,17 +67,18 @@ export class DeviceFlowHarness {
       providers: [{ provide: AuditSink, useValue: audit }],
       exports: [AuditSink],
     };
-    const tokenMinting = TokenMintingModule.forRoot({ ttlDays: 14 });
+    const tokenIssuance = TokenIssuanceModule.forRoot({ ttlDays: 14 });
     const module = await Test.createTestingModule({
       imports: [
         options.database,
         RedisModule.forRoot(redis),
         BullModule.forRoot(bullRootOptions(redis)),
         auditModule,
-        tokenMinting,
+        tokenIssuance,
+        BearerResolutionModule,
         DeviceFlowModule.forRoot(
           { ...HARNESS_SETTINGS, ...options.settings },
-          { imports: [tokenMinting] },
+          { imports: [tokenIssuance] },
         ),
       ],
     }).compile();

@@ -16,8 +16,6 @@ describe('DEVICE_FLOW', () => {
       approvalGrantSeconds: 300,
       grantNonceSeconds: 600,
       ssoStateSeconds: 900,
-      bearerCachePositiveSeconds: 60,
-      bearerCacheNegativeSeconds: 10,
     });
   });
 

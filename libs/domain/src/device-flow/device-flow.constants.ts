@@ -29,10 +29,6 @@ export const DEVICE_FLOW = {
   grantNonceSeconds: 600,
   /** Lifetime of the SSO login state (`device_sso_state:*`), one flow lifetime. */
   ssoStateSeconds: 900,
-  /** Bearer resolution cache: how long a valid token is trusted without SQL. */
-  bearerCachePositiveSeconds: 60,
-  /** Bearer resolution cache: how long an unknown or dead token is remembered as `invalid`. */
-  bearerCacheNegativeSeconds: 10,
 } as const;
 
 /**

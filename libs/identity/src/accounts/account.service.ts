@@ -98,7 +98,7 @@ export class AccountService {
   /**
    * Bans the account: it can no longer sign in, and every console session of it ends (the
    * session check reads the status on each call; the refresh tokens are revoked as well). Its
-   * device tokens belong to token-minting, which the caller asks to revoke with the id answered.
+   * device tokens belong to the tokens library, which the caller asks to revoke with the id answered.
    */
   async disable(rawEmail: string): Promise<string> {
     const email = normalizeEmail(rawEmail);

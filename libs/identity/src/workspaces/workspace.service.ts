@@ -4,6 +4,7 @@ import { WorkspaceRepository, type Membership } from '@dify/db';
 import type { RequestContext } from '@dify/platform';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
+import { defaultMembership } from './default-membership';
 
 /** The workspaces an account belongs to, and which one is current. */
 @Injectable()
@@ -21,8 +22,7 @@ export class WorkspaceService {
 
   /** The membership flagged current, else the oldest one. */
   async current(accountId: string): Promise<Membership> {
-    const memberships = await this.workspaces.membershipsOf(accountId);
-    const current = memberships.find((membership) => membership.current) ?? memberships[0];
+    const current = defaultMembership(await this.workspaces.membershipsOf(accountId));
     if (!current) {
       throw new IdentityError(IDENTITY_ERROR_CODES.noWorkspace, 'This account has no workspace');
     }

@@ -19,3 +19,14 @@ export const BEARER_CACHE_INVALID = 'invalid';
 
 /** How long `auth:touch:*` holds off further touches of one token. */
 export const TOUCH_INTERVAL_SECONDS = 60;
+
+/**
+ * Lifetimes of bearer cache entries (contract §7.1). Clients see them: a revoked token can keep
+ * working from another gateway's cache for at most the positive lifetime.
+ */
+export const BEARER_CACHE_SECONDS = {
+  /** How long a valid token is trusted without SQL (its cached `expires_at` is still checked). */
+  positive: 60,
+  /** How long an unknown or dead token is remembered as `invalid`. */
+  negative: 10,
+} as const;

@@ -4,20 +4,21 @@ import { generateToken } from '@dify/domain';
 import { isolatedKeyPrefix, testEnvironment } from '@dify/testing';
 import { Client } from 'pg';
 import { type IssuedToken, type MintRequest, TokenIssuer } from '../issuing/token-issuer.service';
-import { TokenMintingHarness } from '../testing/token-minting.harness';
+import { TokensHarness } from '../testing/tokens.harness';
 import { TOKEN_KEYS } from '../token-keys.constants';
 import { BearerResolver } from './bearer-resolver.service';
+import { presentBearer } from './presented-bearer';
 
 const IDP = 'https://idp.example.com';
 
 describe('BearerResolver (real Postgres and Redis)', () => {
-  let harness: TokenMintingHarness;
+  let harness: TokensHarness;
   let issuer: TokenIssuer;
   let resolver: BearerResolver;
 
   beforeAll(async () => {
     const { databaseUrl, redisUrl } = testEnvironment();
-    harness = await TokenMintingHarness.start({
+    harness = await TokensHarness.start({
       databaseUrl,
       redisUrl,
       keyPrefix: isolatedKeyPrefix('resolver'),
@@ -79,7 +80,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
   it('resolves an account token to its context and caches it for 60 s', async () => {
     const issued = await accountToken();
 
-    const resolved = await resolver.resolve(issued.token);
+    const resolved = await resolver.resolve(presentBearer(issued.token));
 
     expect(resolved).toEqual({
       tokenId: issued.tokenId,
@@ -112,7 +113,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
   it('resolves an SSO token with its scopes and no account', async () => {
     const issued = await ssoToken();
 
-    expect(await resolver.resolve(issued.token)).toMatchObject({
+    expect(await resolver.resolve(presentBearer(issued.token))).toMatchObject({
       subjectType: 'external_sso',
       subjectIssuer: IDP,
       accountId: null,
@@ -123,12 +124,12 @@ describe('BearerResolver (real Postgres and Redis)', () => {
 
   it('answers a cache hit without any SQL query', async () => {
     const issued = await accountToken();
-    const miss = await countSql(() => resolver.resolve(issued.token));
+    const miss = await countSql(() => resolver.resolve(presentBearer(issued.token)));
     expect(miss.result?.tokenId).toBe(issued.tokenId);
     // The counter sees the miss's lookup, so a zero below is a real measurement.
     expect(miss.statements).toBeGreaterThan(0);
 
-    const hit = await countSql(() => resolver.resolve(issued.token));
+    const hit = await countSql(() => resolver.resolve(presentBearer(issued.token)));
 
     expect(hit.result).toEqual(miss.result);
     expect(hit.statements).toBe(0);
@@ -136,35 +137,35 @@ describe('BearerResolver (real Postgres and Redis)', () => {
 
   it('trusts a cached entry over the table until it leaves the cache', async () => {
     const issued = await ssoToken();
-    await resolver.resolve(issued.token);
+    await resolver.resolve(presentBearer(issued.token));
     // Revoke behind the resolver's back, as another replica's stale view would be.
     await harness.dataSource.query(
       `UPDATE oauth_access_tokens SET revoked_at = now(), token_hash = NULL WHERE id = $1`,
       [issued.tokenId],
     );
 
-    expect(await resolver.resolve(issued.token)).not.toBeNull();
+    expect(await resolver.resolve(presentBearer(issued.token))).not.toBeNull();
     await harness.redis.del(cacheKey(issued));
-    expect(await resolver.resolve(issued.token)).toBeNull();
+    expect(await resolver.resolve(presentBearer(issued.token))).toBeNull();
   });
 
   it('caches an unknown token as invalid for 10 s and then answers without SQL', async () => {
     const { plaintext, hash } = generateToken('dfoa_');
 
-    expect(await resolver.resolve(plaintext)).toBeNull();
+    expect(await resolver.resolve(presentBearer(plaintext))).toBeNull();
     expect(await harness.redis.get(TOKEN_KEYS.bearer(hash))).toBe('invalid');
     const ttl = await harness.redis.ttl(TOKEN_KEYS.bearer(hash));
     expect(ttl).toBeGreaterThan(5);
     expect(ttl).toBeLessThanOrEqual(10);
 
-    const again = await countSql(() => resolver.resolve(plaintext));
+    const again = await countSql(() => resolver.resolve(presentBearer(plaintext)));
     expect(again).toEqual({ result: null, statements: 0 });
   });
 
   it('refuses unknown prefixes and ill-formed tokens without Redis or SQL', async () => {
     const get = jest.spyOn(harness.redis, 'get');
     for (const token of ['dfp_abc', '', 'app-123', 'dfoa_short', `dfoe_${'a'.repeat(44)}`]) {
-      const outcome = await countSql(() => resolver.resolve(token));
+      const outcome = await countSql(() => resolver.resolve(presentBearer(token)));
       expect(outcome).toEqual({ result: null, statements: 0 });
     }
     expect(get).not.toHaveBeenCalled();
@@ -178,7 +179,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
       [issued.tokenId],
     );
 
-    expect(await resolver.resolve(issued.token)).toBeNull();
+    expect(await resolver.resolve(presentBearer(issued.token))).toBeNull();
 
     const row = await harness.row(issued.tokenId);
     expect(row?.token_hash).toBeNull();
@@ -192,7 +193,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
     ]);
 
     await harness.redis.del(cacheKey(issued));
-    expect(await resolver.resolve(issued.token)).toBeNull();
+    expect(await resolver.resolve(presentBearer(issued.token))).toBeNull();
     expect(harness.audit.about('oauth.token_expired', issued.tokenId)).toHaveLength(1);
   });
 
@@ -215,7 +216,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
 
   it('deletes a cached entry past its expires_at and rejects without SQL', async () => {
     const issued = await accountToken();
-    await resolver.resolve(issued.token);
+    await resolver.resolve(presentBearer(issued.token));
     const entry = JSON.parse((await harness.redis.get(cacheKey(issued))) ?? '') as Record<
       string,
       unknown
@@ -227,7 +228,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
       60,
     );
 
-    const outcome = await countSql(() => resolver.resolve(issued.token));
+    const outcome = await countSql(() => resolver.resolve(presentBearer(issued.token)));
 
     expect(outcome).toEqual({ result: null, statements: 0 });
     expect(await harness.redis.exists(cacheKey(issued))).toBe(0);
@@ -236,7 +237,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
   it('rejects the token of a banned account', async () => {
     const issued = await accountToken('banned');
 
-    expect(await resolver.resolve(issued.token)).toBeNull();
+    expect(await resolver.resolve(presentBearer(issued.token))).toBeNull();
     expect(await harness.redis.exists(cacheKey(issued))).toBe(0);
   });
 
@@ -244,7 +245,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
     const issued = await accountToken();
     await harness.dataSource.query(`DELETE FROM accounts WHERE id = $1`, [issued.accountId]);
 
-    expect(await resolver.resolve(issued.token)).toBeNull();
+    expect(await resolver.resolve(presentBearer(issued.token))).toBeNull();
   });
 
   it('rejects and reports rows that break the binding invariants', async () => {
@@ -256,7 +257,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
     ]);
     const error = jest.spyOn(Logger.prototype, 'error');
 
-    expect(await resolver.resolve(bound.token)).toBeNull();
+    expect(await resolver.resolve(presentBearer(bound.token))).toBeNull();
 
     expect(error).toHaveBeenCalledWith(
       expect.objectContaining({ reason: 'internal_state_invariant', token_id: bound.tokenId }),
@@ -274,7 +275,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
     ]);
     const error = jest.spyOn(Logger.prototype, 'error');
 
-    expect(await resolver.resolve(plaintext)).toBeNull();
+    expect(await resolver.resolve(presentBearer(plaintext))).toBeNull();
 
     expect(error).toHaveBeenCalledWith(
       expect.objectContaining({ reason: 'internal_state_invariant', stored_prefix: 'dfoe_' }),
@@ -292,7 +293,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
     ['another prefix', (entry: Record<string, unknown>) => ({ ...entry, prefix: 'dfoe_' })],
   ])('treats a cached entry that is %s as a miss and overwrites it', async (_label, corrupt) => {
     const issued = await accountToken();
-    await resolver.resolve(issued.token);
+    await resolver.resolve(presentBearer(issued.token));
     const good = (await harness.redis.get(cacheKey(issued))) ?? '';
     const bad =
       typeof corrupt === 'string'
@@ -300,7 +301,7 @@ describe('BearerResolver (real Postgres and Redis)', () => {
         : JSON.stringify(corrupt(JSON.parse(good) as Record<string, unknown>));
     await harness.redis.set(cacheKey(issued), bad, 'EX', 60);
 
-    const outcome = await countSql(() => resolver.resolve(issued.token));
+    const outcome = await countSql(() => resolver.resolve(presentBearer(issued.token)));
 
     expect(outcome.result?.tokenId).toBe(issued.tokenId);
     expect(outcome.statements).toBeGreaterThan(0);

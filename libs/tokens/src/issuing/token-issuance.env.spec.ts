@@ -1,9 +1,9 @@
 import { EnvValidationError, loadEnv } from '@dify/platform';
-import { tokenMintingEnv, tokenMintingSettingsFrom } from './token-minting.env';
+import { tokenIssuanceEnv, tokenIssuanceSettingsFrom } from './token-issuance.env';
 
 function problemsOf(value: string): string[] {
   try {
-    loadEnv(tokenMintingEnv, { OAUTH_TTL_DAYS: value });
+    loadEnv(tokenIssuanceEnv, { OAUTH_TTL_DAYS: value });
   } catch (error) {
     if (error instanceof EnvValidationError) return error.problems.map((p) => p.problem);
     throw error;
@@ -11,14 +11,14 @@ function problemsOf(value: string): string[] {
   return [];
 }
 
-describe('tokenMintingEnv', () => {
+describe('tokenIssuanceEnv', () => {
   it('defaults OAUTH_TTL_DAYS to 14', () => {
-    const values = loadEnv(tokenMintingEnv, {});
-    expect(tokenMintingSettingsFrom(values)).toEqual({ ttlDays: 14 });
+    const values = loadEnv(tokenIssuanceEnv, {});
+    expect(tokenIssuanceSettingsFrom(values)).toEqual({ ttlDays: 14 });
   });
 
   it.each(['1', '365', '30'])('accepts %s days', (value) => {
-    expect(loadEnv(tokenMintingEnv, { OAUTH_TTL_DAYS: value }).OAUTH_TTL_DAYS).toBe(Number(value));
+    expect(loadEnv(tokenIssuanceEnv, { OAUTH_TTL_DAYS: value }).OAUTH_TTL_DAYS).toBe(Number(value));
   });
 
   it.each([

@@ -1,20 +1,20 @@
 import { generateUuidV7 } from '@dify/domain';
 import { isolatedKeyPrefix, testEnvironment } from '@dify/testing';
 import { type IssuedToken, TokenIssuer } from '../issuing/token-issuer.service';
-import { TokenMintingHarness } from '../testing/token-minting.harness';
+import { TokensHarness } from '../testing/tokens.harness';
 import { TOKEN_KEYS } from '../token-keys.constants';
 import { TokenRevoker } from './token-revoker.service';
 
 const CONTEXT = { ip: '198.51.100.4', requestId: 'req-revoke' };
 
 describe('TokenRevoker (real Postgres and Redis)', () => {
-  let harness: TokenMintingHarness;
+  let harness: TokensHarness;
   let issuer: TokenIssuer;
   let revoker: TokenRevoker;
 
   beforeAll(async () => {
     const { databaseUrl, redisUrl } = testEnvironment();
-    harness = await TokenMintingHarness.start({
+    harness = await TokensHarness.start({
       databaseUrl,
       redisUrl,
       keyPrefix: isolatedKeyPrefix('revoker'),

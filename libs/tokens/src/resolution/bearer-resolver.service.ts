@@ -2,17 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
 import { type LiveTokenLookup, OAuthAccessTokenRepository } from '@dify/db';
 import {
-  DEVICE_FLOW,
-  hashToken,
   isTokenShaped,
   TOKEN_KINDS,
   TOKEN_PREFIX,
   tokenPrefixOf,
   type TokenPrefix,
 } from '@dify/domain';
-import { BEARER_CACHE_INVALID } from '../token-keys.constants';
+import { BEARER_CACHE_INVALID, BEARER_CACHE_SECONDS } from '../token-keys.constants';
 import { decodeBearerEntry, encodeBearerEntry } from './bearer-cache.codec';
 import { BearerCacheStore, MAX_RESOLUTION_AGE_MS } from './bearer-cache.store';
+import type { PresentedBearer } from './presented-bearer';
 import type { ResolvedBearer } from './resolved-bearer';
 
 /** Logged when storage holds what the minting code never writes; an alert keys on it. */
@@ -23,7 +22,9 @@ const INTERNAL_STATE_INVARIANT = 'internal_state_invariant';
  * or null for every kind of rejection (unknown prefix, no row, revoked, expired, broken binding) so
  * that the edge renders them all as the same 401. A cache hit answers without any SQL query.
  *
- * The HTTP guard owns header parsing, the kill switch, rate limiting and the touch.
+ * The HTTP guard owns header parsing, the kill switch, rate limiting and the touch. It hashes the
+ * token once (`presentBearer`) and hands over both, so the hash that named its rate-limit bucket
+ * also keys the cache entry and the row lookup here.
  */
 @Injectable()
 export class BearerResolver {
@@ -35,13 +36,15 @@ export class BearerResolver {
     private readonly audit: AuditSink,
   ) {}
 
-  async resolve(token: string, now: Date = new Date()): Promise<ResolvedBearer | null> {
+  async resolve(
+    { token, tokenHash }: PresentedBearer,
+    now: Date = new Date(),
+  ): Promise<ResolvedBearer | null> {
     const prefix = tokenPrefixOf(token);
     if (prefix === null) return null;
     // Every stored token has the exact wire shape, so anything else cannot match a row; refusing
     // it here keeps junk from costing a cache write and a query.
     if (!isTokenShaped(token)) return null;
-    const tokenHash = hashToken(token);
     const readAt = Date.now();
 
     const cached = await this.cache.read(tokenHash);
@@ -60,22 +63,12 @@ export class BearerResolver {
 
     const row = await this.tokens.findLiveByHash(tokenHash);
     if (!row) {
-      await this.remember(
-        tokenHash,
-        readAt,
-        BEARER_CACHE_INVALID,
-        DEVICE_FLOW.bearerCacheNegativeSeconds,
-      );
+      await this.remember(tokenHash, readAt, BEARER_CACHE_INVALID, BEARER_CACHE_SECONDS.negative);
       return null;
     }
     if (row.expiresAt.getTime() <= now.getTime()) {
       await this.hardExpire(row, tokenHash);
-      await this.remember(
-        tokenHash,
-        readAt,
-        BEARER_CACHE_INVALID,
-        DEVICE_FLOW.bearerCacheNegativeSeconds,
-      );
+      await this.remember(tokenHash, readAt, BEARER_CACHE_INVALID, BEARER_CACHE_SECONDS.negative);
       return null;
     }
     if (!this.bindingHolds(row, prefix)) return null;
@@ -98,7 +91,7 @@ export class BearerResolver {
       tokenHash,
       readAt,
       encodeBearerEntry(resolved),
-      DEVICE_FLOW.bearerCachePositiveSeconds,
+      BEARER_CACHE_SECONDS.positive,
     );
     return resolved;
   }

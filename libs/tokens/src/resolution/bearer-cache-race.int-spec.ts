@@ -2,8 +2,9 @@ import { OAuthAccessTokenRepository, type LiveTokenLookup } from '@dify/db';
 import { isolatedKeyPrefix, testEnvironment } from '@dify/testing';
 import { type IssuedToken, type MintRequest, TokenIssuer } from '../issuing/token-issuer.service';
 import { TokenRevoker } from '../revocation/token-revoker.service';
-import { TokenMintingHarness } from '../testing/token-minting.harness';
+import { TokensHarness } from '../testing/tokens.harness';
 import { BearerResolver } from './bearer-resolver.service';
+import { presentBearer } from './presented-bearer';
 
 /**
  * A resolution that read the row before a revoking (or rotating) commit writes its cache entry
@@ -11,7 +12,7 @@ import { BearerResolver } from './bearer-resolver.service';
  * run the revocation to completion in that gap, then let the resolver finish.
  */
 describe('BearerResolver racing revocation and rotation (real Postgres and Redis)', () => {
-  let harness: TokenMintingHarness;
+  let harness: TokensHarness;
   let issuer: TokenIssuer;
   let resolver: BearerResolver;
   let revoker: TokenRevoker;
@@ -19,7 +20,7 @@ describe('BearerResolver racing revocation and rotation (real Postgres and Redis
 
   beforeAll(async () => {
     const { databaseUrl, redisUrl } = testEnvironment();
-    harness = await TokenMintingHarness.start({
+    harness = await TokensHarness.start({
       databaseUrl,
       redisUrl,
       keyPrefix: isolatedKeyPrefix('resolver-race'),
@@ -63,7 +64,7 @@ describe('BearerResolver racing revocation and rotation (real Postgres and Redis
         await gate;
         return row;
       });
-    const inFlight = resolver.resolve(token);
+    const inFlight = resolver.resolve(presentBearer(token));
     await afterLookup;
     await interleave();
     release();
@@ -78,7 +79,7 @@ describe('BearerResolver racing revocation and rotation (real Postgres and Redis
       revoker.revokeOwned(issued.tokenId, request.accountId ?? '', 'self'),
     );
 
-    expect(await resolver.resolve(issued.token)).toBeNull();
+    expect(await resolver.resolve(presentBearer(issued.token))).toBeNull();
   });
 
   it('rejects a token rotated away while a resolution was between its lookup and its cache write', async () => {
@@ -89,8 +90,10 @@ describe('BearerResolver racing revocation and rotation (real Postgres and Redis
       rotated = await issuer.issue(request);
     });
 
-    expect(await resolver.resolve(issued.token)).toBeNull();
-    expect((await resolver.resolve(rotated?.token ?? ''))?.tokenId).toBe(issued.tokenId);
+    expect(await resolver.resolve(presentBearer(issued.token))).toBeNull();
+    expect((await resolver.resolve(presentBearer(rotated?.token ?? '')))?.tokenId).toBe(
+      issued.tokenId,
+    );
   });
 
   it('still caches a token that nothing revoked in the meantime', async () => {
@@ -105,11 +108,11 @@ describe('BearerResolver racing revocation and rotation (real Postgres and Redis
   it('lets a compensated rotation give the old token back at once', async () => {
     const { issued, request } = await accountToken();
     const rotated = await issuer.issue(request);
-    expect(await resolver.resolve(issued.token)).toBeNull();
+    expect(await resolver.resolve(presentBearer(issued.token))).toBeNull();
 
     await issuer.compensate(rotated);
 
-    expect((await resolver.resolve(issued.token))?.tokenId).toBe(issued.tokenId);
-    expect(await resolver.resolve(rotated.token)).toBeNull();
+    expect((await resolver.resolve(presentBearer(issued.token)))?.tokenId).toBe(issued.tokenId);
+    expect(await resolver.resolve(presentBearer(rotated.token))).toBeNull();
   });
 });

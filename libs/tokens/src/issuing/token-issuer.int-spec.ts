@@ -1,21 +1,21 @@
 import { Logger } from '@nestjs/common';
 import { generateUuidV7, hashToken, isTokenShaped, MintPolicyViolation } from '@dify/domain';
 import { isolatedKeyPrefix, testEnvironment, waitFor } from '@dify/testing';
-import { TokenMintingHarness } from '../testing/token-minting.harness';
+import { TokensHarness } from '../testing/tokens.harness';
 import { TOKEN_KEYS } from '../token-keys.constants';
-import { TokenMintingError } from '../token-minting.errors';
+import { TokenIssuanceError } from './token-issuance.errors';
 import { type MintRequest, TokenIssuer } from './token-issuer.service';
 
 const DAY_MS = 86_400_000;
 const IDP = 'https://idp.example.com/realms/acme';
 
 describe('TokenIssuer (real Postgres and Redis)', () => {
-  let harness: TokenMintingHarness;
+  let harness: TokensHarness;
   let issuer: TokenIssuer;
 
   beforeAll(async () => {
     const { databaseUrl, redisUrl } = testEnvironment();
-    harness = await TokenMintingHarness.start(
+    harness = await TokensHarness.start(
       { databaseUrl, redisUrl, keyPrefix: isolatedKeyPrefix('issuer') },
       { ttlDays: 14 },
     );
@@ -279,7 +279,7 @@ describe('TokenIssuer (real Postgres and Redis)', () => {
         .spyOn(harness.redis, 'set')
         .mockRejectedValueOnce(new Error('redis unavailable'));
 
-      await expect(issuer.issue(request)).rejects.toBeInstanceOf(TokenMintingError);
+      await expect(issuer.issue(request)).rejects.toBeInstanceOf(TokenIssuanceError);
 
       set.mockRestore();
       const [row] = await harness.rowsOf(request.subjectEmail);

@@ -8,8 +8,10 @@ import { generateUuidV7 } from '@dify/domain';
 import { bullRootOptions, REDIS, RedisModule } from '@dify/platform';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import type { TokenMintingSettings } from '../token-minting.env';
-import { TokenMintingModule } from '../token-minting.module';
+import type { TokenIssuanceSettings } from '../issuing/token-issuance.env';
+import { TokenIssuanceModule } from '../issuing/token-issuance.module';
+import { BearerResolutionModule } from '../resolution/bearer-resolution.module';
+import { TokenMaintenanceModule } from '../token-maintenance.module';
 import { RecordingAuditSink } from './recording-audit.sink';
 
 /**
@@ -40,10 +42,11 @@ export interface StoredToken {
 }
 
 /**
- * The token-minting module as an app wires it, on the real DbModule and RedisModule (real
- * Postgres, real Redis, real BullMQ), with only the audit port replaced by a recorder.
+ * The tokens library's modules as the apps wire them (issuance, resolution and maintenance
+ * together), on the real DbModule and RedisModule (real Postgres, real Redis, real BullMQ), with
+ * only the audit port replaced by a recorder.
  */
-export class TokenMintingHarness {
+export class TokensHarness {
   private constructor(
     readonly module: TestingModule,
     readonly audit: RecordingAuditSink,
@@ -51,8 +54,8 @@ export class TokenMintingHarness {
 
   static async start(
     environment: HarnessEnvironment,
-    settings: TokenMintingSettings = { ttlDays: 14 },
-  ): Promise<TokenMintingHarness> {
+    settings: TokenIssuanceSettings = { ttlDays: 14 },
+  ): Promise<TokensHarness> {
     const audit = new RecordingAuditSink();
     const redis = { url: environment.redisUrl, keyPrefix: environment.keyPrefix };
     const auditModule: DynamicModule = {
@@ -66,18 +69,20 @@ export class TokenMintingHarness {
         DbModule.forRoot({
           url: environment.databaseUrl,
           poolMax: 20,
-          applicationName: 'token-minting-test',
+          applicationName: 'tokens-test',
         }),
         RedisModule.forRoot(redis),
         BullModule.forRoot(bullRootOptions(redis)),
         auditModule,
-        TokenMintingModule.forRoot(settings),
+        TokenIssuanceModule.forRoot(settings),
+        BearerResolutionModule,
+        TokenMaintenanceModule,
       ],
     }).compile();
     // Expected failures log errors by design; specs that care spy on the Logger instead.
     module.useLogger(false);
     await module.init();
-    return new TokenMintingHarness(module, audit);
+    return new TokensHarness(module, audit);
   }
 
   get<T>(type: Type<T>): T {

@@ -3,7 +3,7 @@ import { jobIds, QUEUES } from '@dify/queue-contracts';
 import { isolatedKeyPrefix, testEnvironment } from '@dify/testing';
 import type { Queue } from 'bullmq';
 import { type IssuedToken, TokenIssuer } from '../issuing/token-issuer.service';
-import { TokenMintingHarness } from '../testing/token-minting.harness';
+import { TokensHarness } from '../testing/tokens.harness';
 import { TOKEN_KEYS } from '../token-keys.constants';
 import { TokenTouchBatcher } from './token-touch-batcher.service';
 import { TokenUsageRecorder } from './token-usage-recorder.service';
@@ -12,13 +12,13 @@ import { TokenUsageWriter } from './token-usage-writer.service';
 const MINUTE_MS = 60_000;
 
 describe('token usage (real Postgres, Redis and BullMQ)', () => {
-  let harness: TokenMintingHarness;
+  let harness: TokensHarness;
   let issuer: TokenIssuer;
   let queue: Queue;
 
   beforeAll(async () => {
     const { databaseUrl, redisUrl } = testEnvironment();
-    harness = await TokenMintingHarness.start({
+    harness = await TokensHarness.start({
       databaseUrl,
       redisUrl,
       keyPrefix: isolatedKeyPrefix('usage'),

@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DEVICE_FLOW } from '@dify/domain';
 import { REDIS } from '@dify/platform';
 import type Redis from 'ioredis';
-import { BEARER_CACHE_INVALID, TOKEN_KEYS } from '../token-keys.constants';
+import { BEARER_CACHE_INVALID, BEARER_CACHE_SECONDS, TOKEN_KEYS } from '../token-keys.constants';
 
 /**
  * How long a revoked or replaced token's entry stays `invalid` after its revoker wrote it: twice
  * the positive TTL, so it outlives every resolution that could still be in flight (see
  * `MAX_RESOLUTION_AGE_MS`).
  */
-export const BEARER_TOMBSTONE_SECONDS = DEVICE_FLOW.bearerCachePositiveSeconds * 2;
+export const BEARER_TOMBSTONE_SECONDS = BEARER_CACHE_SECONDS.positive * 2;
 
 /**
  * A resolution older than this (from its cache read to its cache write) writes nothing: it may

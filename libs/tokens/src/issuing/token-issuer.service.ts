@@ -12,9 +12,9 @@ import {
 } from '@dify/domain';
 import type { RequestContext } from '@dify/platform';
 import { BearerCacheStore } from '../resolution/bearer-cache.store';
-import { TOKEN_MINTING_ERROR_CODES, TokenMintingError } from '../token-minting.errors';
-import type { TokenMintingSettings } from '../token-minting.env';
-import { TOKEN_MINTING_SETTINGS } from '../token-minting.tokens';
+import { TOKEN_ISSUANCE_ERROR_CODES, TokenIssuanceError } from './token-issuance.errors';
+import type { TokenIssuanceSettings } from './token-issuance.env';
+import { TOKEN_ISSUANCE_SETTINGS } from './token-issuance.tokens';
 
 /** What to mint for one device identity (email, issuer, client, device label). */
 export interface MintRequest {
@@ -75,13 +75,13 @@ export class TokenIssuer {
     private readonly tokens: OAuthAccessTokenRepository,
     private readonly cache: BearerCacheStore,
     private readonly audit: AuditSink,
-    @Inject(TOKEN_MINTING_SETTINGS) private readonly settings: TokenMintingSettings,
+    @Inject(TOKEN_ISSUANCE_SETTINGS) private readonly settings: TokenIssuanceSettings,
   ) {}
 
   /**
    * Mints a token for the device identity, replacing its live token if there is one. Throws
    * `MintPolicyViolation` before anything is written when the request breaks the prefix rules,
-   * and `TokenMintingError` (after undoing the rotation) when the replaced token could not be
+   * and `TokenIssuanceError` (after undoing the rotation) when the replaced token could not be
    * evicted from the bearer cache.
    *
    * A rotation is not audited here: the caller may still undo it (`compensate`) when handing the
@@ -119,8 +119,8 @@ export class TokenIssuer {
       });
     }
     if (outcome === null) {
-      throw new TokenMintingError(
-        TOKEN_MINTING_ERROR_CODES.issueContended,
+      throw new TokenIssuanceError(
+        TOKEN_ISSUANCE_ERROR_CODES.issueContended,
         `the device identity changed under ${UPSERT_ATTEMPTS} issue attempts`,
       );
     }
@@ -154,13 +154,13 @@ export class TokenIssuer {
         {
           err: error,
           token_id: issued.tokenId,
-          reason: TOKEN_MINTING_ERROR_CODES.cacheEvictionFailed,
+          reason: TOKEN_ISSUANCE_ERROR_CODES.cacheEvictionFailed,
         },
         'could not evict the replaced token from the bearer cache; undoing the rotation',
       );
       await this.compensate(issued);
-      throw new TokenMintingError(
-        TOKEN_MINTING_ERROR_CODES.cacheEvictionFailed,
+      throw new TokenIssuanceError(
+        TOKEN_ISSUANCE_ERROR_CODES.cacheEvictionFailed,
         'the replaced token could not be evicted from the bearer cache',
         { token_id: issued.tokenId },
       );

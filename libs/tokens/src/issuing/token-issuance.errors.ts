@@ -1,10 +1,10 @@
 import { DomainError } from '@dify/domain';
 
 /**
- * Error codes of the token lifecycle. Each is a server-side failure (the edge answers 500
+ * Error codes of token issuance. Each is a server-side failure (the edge answers 500
  * `server_error`) and the code is the reason logged with it; renaming one breaks log queries.
  */
-export const TOKEN_MINTING_ERROR_CODES = {
+export const TOKEN_ISSUANCE_ERROR_CODES = {
   /**
    * The replaced token's cache entry could not be deleted, so the rotation was undone
    * (docs/tokens.md, "Issue and rotate in place").
@@ -14,11 +14,11 @@ export const TOKEN_MINTING_ERROR_CODES = {
   issueContended: 'token_issue_contended',
 } as const;
 
-export type TokenMintingErrorCode =
-  (typeof TOKEN_MINTING_ERROR_CODES)[keyof typeof TOKEN_MINTING_ERROR_CODES];
+export type TokenIssuanceErrorCode =
+  (typeof TOKEN_ISSUANCE_ERROR_CODES)[keyof typeof TOKEN_ISSUANCE_ERROR_CODES];
 
-export class TokenMintingError extends DomainError {
-  constructor(code: TokenMintingErrorCode, message: string, details?: unknown) {
+export class TokenIssuanceError extends DomainError {
+  constructor(code: TokenIssuanceErrorCode, message: string, details?: unknown) {
     super(code, message, details);
   }
 }

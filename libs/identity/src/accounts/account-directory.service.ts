@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { AccountRepository, WorkspaceRepository, type WorkspaceRole } from '@dify/db';
+import { defaultMembership } from '../workspaces/default-membership';
+
+/** One workspace the account belongs to, as every account view shows it. */
+export interface AccountMembership {
+  /** The workspace (tenant) id. */
+  readonly id: string;
+  readonly name: string;
+  readonly role: WorkspaceRole;
+  readonly current: boolean;
+}
+
+/**
+ * The account with its memberships: the one read model behind the bearer account view, the
+ * console profile, the device approver and the new-device mail. Each shapes its own wire answer
+ * from it.
+ */
+export interface AccountWithMemberships {
+  readonly accountId: string;
+  readonly email: string;
+  readonly name: string;
+  /** Every membership, oldest workspace first. */
+  readonly memberships: readonly AccountMembership[];
+  /** The membership flagged current, else the oldest one, else null (no workspace). */
+  readonly defaultWorkspaceId: string | null;
+}
+
+/** Reads accounts with their memberships. Needs only the global DbModule. */
+@Injectable()
+export class AccountDirectory {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly workspaces: WorkspaceRepository,
+  ) {}
+
+  /** The account and its memberships, or null when no account has this id. */
+  async find(accountId: string): Promise<AccountWithMemberships | null> {
+    const [account, memberships] = await Promise.all([
+      this.accounts.findById(accountId),
+      this.workspaces.membershipsOf(accountId),
+    ]);
+    if (!account) return null;
+    const shown = memberships.map(
+      ({ workspaceId, name, role, current }): AccountMembership => ({
+        id: workspaceId,
+        name,
+        role,
+        current,
+      }),
+    );
+    return {
+      accountId: account.id,
+      email: account.email,
+      name: account.name,
+      memberships: shown,
+      defaultWorkspaceId: defaultMembership(shown)?.id ?? null,
+    };
+  }
+}
