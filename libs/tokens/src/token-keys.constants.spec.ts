@@ -1,8 +1,9 @@
 import { BEARER_CACHE_SECONDS } from './token-keys.constants';
 
-// These lifetimes are promised to clients by contract §7.1; a change here is a contract change.
+// These lifetimes are promised to clients (docs/tokens.md, "The bearer cache"); a change here
+// changes what clients may rely on.
 describe('BEARER_CACHE_SECONDS', () => {
-  it('holds the contract bearer cache lifetimes', () => {
+  it('holds the documented bearer cache lifetimes', () => {
     expect(BEARER_CACHE_SECONDS).toEqual({ positive: 60, negative: 10 });
   });
 });

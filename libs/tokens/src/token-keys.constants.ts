@@ -21,8 +21,8 @@ export const BEARER_CACHE_INVALID = 'invalid';
 export const TOUCH_INTERVAL_SECONDS = 60;
 
 /**
- * Lifetimes of bearer cache entries (contract §7.1). Clients see them: a revoked token can keep
- * working from another gateway's cache for at most the positive lifetime.
+ * Lifetimes of bearer cache entries (docs/tokens.md, "The bearer cache"). Clients see them: a
+ * revoked token can keep working from another gateway's cache for at most the positive lifetime.
  */
 export const BEARER_CACHE_SECONDS = {
   /** How long a valid token is trusted without SQL (its cached `expires_at` is still checked). */

@@ -34,7 +34,7 @@ export class DeviceDecisionController {
     const admission = await this.admissionOf(request, user);
     const userCode = this.userCodeOf(request, body);
     // The approver and every membership, loaded before anything touches tokens: a failure here
-    // mints nothing (contract §5.4 step 2).
+    // mints nothing (docs/device-flow.md, "Approval").
     const approver = await this.accounts.find(user.accountId);
     if (!approver) throw new DeviceFlowError('no_session', 'sign in again');
     return this.decisions.approve({ admission, userCode, approver, context });
