@@ -1,6 +1,12 @@
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, PlatformModule, RateLimiter, TrustedProxies } from '@dify/platform';
+import {
+  createHttpApp,
+  PlatformModule,
+  RateLimiter,
+  RateLimitModule,
+  TrustedProxies,
+} from '@dify/platform';
 import { deleteKeysWithPrefix, isolatedKeyPrefix, testEnvironment } from '@dify/testing';
 import Redis from 'ioredis';
 import { EnterpriseFeatureGuard } from './enterprise-feature.guard';
@@ -54,6 +60,7 @@ describe('EnterpriseFeatureGuard (real HTTP app and Redis)', () => {
           http: true,
         }),
         LicensingModule.forRoot({ licenseKey: '', publicKeyPem: '', expiringDays: 30 }),
+        RateLimitModule,
       ],
       controllers: [EnterpriseOnlyController],
     })

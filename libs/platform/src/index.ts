@@ -41,6 +41,7 @@ export * from './metrics/metrics.service';
 export * from './queue/queue-connection';
 export * from './rate-limit/rate-limit-exceeded.error';
 export * from './rate-limit/rate-limit-keys.constants';
+export * from './rate-limit/rate-limit.module';
 export * from './rate-limit/rate-limiter.service';
 export * from './redis/redis-connection';
 export * from './redis/redis.module';
