@@ -1,12 +1,7 @@
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  createHttpApp,
-  PlatformModule,
-  RateLimiter,
-  RateLimitModule,
-  TrustedProxies,
-} from '@dify/platform';
+import { createHttpApp, TrustedProxies } from '@dify/http-edge';
+import { PlatformModule, RateLimiter, RateLimitModule } from '@dify/platform';
 import { deleteKeysWithPrefix, isolatedKeyPrefix, testEnvironment } from '@dify/testing';
 import Redis from 'ioredis';
 import { EnterpriseFeatureGuard } from './enterprise-feature.guard';

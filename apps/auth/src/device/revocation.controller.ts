@@ -1,11 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { isTokenShaped } from '@dify/domain';
+import { ApiError, ReqContext } from '@dify/http-edge';
 import {
-  ApiError,
   RATE_LIMIT_WINDOW_SECONDS,
   RateLimiter,
   rateLimitKey,
-  ReqContext,
   type RequestContext,
 } from '@dify/platform';
 import { TokenRevoker } from '@dify/tokens';
