@@ -25,7 +25,7 @@ export * from './process/ops-context.factory';
 export * from './process/start-up-failure';
 export * from './queue/queue-connection';
 export * from './rate-limit/rate-limit-exceeded.error';
-export * from './rate-limit/rate-limit-keys.constants';
+export * from './rate-limit/rate-limit-bucket';
 export * from './rate-limit/rate-limit.module';
 export * from './rate-limit/rate-limiter.service';
 export * from './redis/redis-connection';
