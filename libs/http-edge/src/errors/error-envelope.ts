@@ -6,7 +6,7 @@ export interface ErrorEnvelope {
   readonly details?: unknown;
 }
 
-/** Codes the platform itself emits; renaming one breaks clients that branch on it. */
+/** Codes the HTTP edge itself emits; renaming one breaks clients that branch on it. */
 export const PLATFORM_ERROR_CODES = {
   badRequest: 'bad_request',
   forbidden: 'forbidden',
