@@ -1,10 +1,10 @@
 import 'reflect-metadata';
+import { httpDrainOf } from '@dify/http-edge';
 import {
   captureConsole,
   createServiceLogger,
   exitGracefullyOnSignals,
   HealthService,
-  httpDrainOf,
   loadEnvOrExit,
   startService,
 } from '@dify/platform';

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { RateLimitModule } from '@dify/platform';
 import { QUEUES } from '@dify/queue-contracts';
 import {
   DEVICE_FLOW_CLOCK,
@@ -34,8 +35,8 @@ export interface DeviceFlowModuleOptions {
  * The device flow's application services: DeviceAuthorizationService, DeviceTokenService,
  * DeviceLookupService, DeviceDecisionService (and the DeviceFlowStore under them).
  *
- * The importing app supplies: the global RedisModule (shared client with the key prefix, and the
- * RateLimiter); BullMQ's root connection (PlatformModule's BullModule.forRoot), which the `mail`
+ * The importing app supplies: the global RedisModule (the shared client with the key prefix, which
+ * the store and the RateLimiter use); BullMQ's root connection (PlatformModule's BullModule.forRoot), which the `mail`
  * producer registered here uses; an AuditSink provider from a global module; and TokenIssuer,
  * either from a global module or through `options.imports`.
  */
@@ -48,7 +49,11 @@ export class DeviceFlowModule {
     const systemClock: DeviceFlowClock = () => new Date();
     return {
       module: DeviceFlowModule,
-      imports: [...(options.imports ?? []), BullModule.registerQueue({ name: QUEUES.mail })],
+      imports: [
+        ...(options.imports ?? []),
+        BullModule.registerQueue({ name: QUEUES.mail }),
+        RateLimitModule,
+      ],
       providers: [
         {
           provide: DEVICE_FLOW_SETTINGS,

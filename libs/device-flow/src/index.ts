@@ -7,5 +7,6 @@ export * from './services/device-decision.service';
 export * from './services/device-lookup.service';
 export * from './services/device-token.payload';
 export * from './services/device-token.service';
+export * from './store/device-flow-rate-limit.keys';
 export * from './store/device-flow.keys';
 export * from './store/device-flow.store';

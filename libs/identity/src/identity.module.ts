@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { RateLimitModule } from '@dify/platform';
 import { AccountService } from './accounts/account.service';
 import { PasswordHasher } from './accounts/password-hasher.service';
 import { ConsoleCookies } from './http/console-cookies';
@@ -26,8 +27,9 @@ const EXPORTED = [
 /**
  * Accounts, workspaces and console sessions, for every service that needs a signed-in console
  * user (api for the console, auth for device approval); it re-exports WorkspacesModule (the
- * workspaces and the account read model). Needs the global DbModule, RedisModule (with the
- * RateLimiter) and an AuditSink provider from the importing app.
+ * workspaces and the account read model). Needs the global DbModule, RedisModule (the shared
+ * client the RateLimiter and the revocation store use) and an AuditSink provider from the
+ * importing app.
  */
 @Module({})
 export class IdentityModule {
@@ -36,6 +38,7 @@ export class IdentityModule {
       module: IdentityModule,
       imports: [
         PassportModule,
+        RateLimitModule,
         WorkspacesModule,
         JwtModule.register({
           secret: settings.secretKey,

@@ -7,6 +7,7 @@ export * from './http/console-cookies';
 export * from './http/console-session.guard';
 export * from './http/console-user.decorator';
 export * from './http/csrf.guard';
+export * from './identity-keys.constants';
 export * from './identity.errors';
 export * from './identity.module';
 export * from './identity.settings';

@@ -1,6 +1,7 @@
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, PlatformModule, RateLimiter, TrustedProxies } from '@dify/platform';
+import { createHttpApp, TrustedProxies } from '@dify/http-edge';
+import { PlatformModule, RateLimiter, RateLimitModule } from '@dify/platform';
 import { deleteKeysWithPrefix, isolatedKeyPrefix, testEnvironment } from '@dify/testing';
 import Redis from 'ioredis';
 import { EnterpriseFeatureGuard } from './enterprise-feature.guard';
@@ -54,6 +55,7 @@ describe('EnterpriseFeatureGuard (real HTTP app and Redis)', () => {
           http: true,
         }),
         LicensingModule.forRoot({ licenseKey: '', publicKeyPem: '', expiringDays: 30 }),
+        RateLimitModule,
       ],
       controllers: [EnterpriseOnlyController],
     })

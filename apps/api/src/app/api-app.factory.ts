@@ -1,4 +1,5 @@
-import { createHttpApp, createServiceLogger, publicUrlsAreHttps } from '@dify/platform';
+import { createHttpApp, publicUrlsAreHttps } from '@dify/http-edge';
+import { createServiceLogger } from '@dify/platform';
 import { IDENTITY_ERROR_STATUSES } from '../console/identity-error.statuses';
 import { AuthProxy } from '../proxy/auth-proxy';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { loadEnv, MAX_BODY_BYTES } from '@dify/platform';
+import { MAX_BODY_BYTES } from '@dify/http-edge';
+import { loadEnv } from '@dify/platform';
 import { testEnvironment } from '@dify/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApiApp } from './api-app.factory';

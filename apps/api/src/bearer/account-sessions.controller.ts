@@ -1,7 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
 import { type AccountSession, AccountSessionRepository } from '@dify/db';
 import { isUuid, SCOPE } from '@dify/domain';
-import { ReqContext, type RequestContext } from '@dify/platform';
+import { ReqContext } from '@dify/http-edge';
+import type { RequestContext } from '@dify/platform';
 import { TokenRevoker } from '@dify/tokens';
 import type { AccountSessionItem, RevokedResponse } from './account-session.response';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';

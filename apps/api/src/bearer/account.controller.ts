@@ -1,7 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { SCOPE, SUBJECT_TYPE } from '@dify/domain';
-import { AccountDirectory } from '@dify/identity';
-import { RATE_LIMIT_WINDOW_SECONDS, RateLimiter, rateLimitKey } from '@dify/platform';
+import {
+  AccountDirectory,
+  IDENTITY_RATE_LIMIT_WINDOW_SECONDS,
+  identityRateLimitKey,
+} from '@dify/identity';
+import { RateLimiter } from '@dify/platform';
 import type { AccountResponse } from './account.response';
 import { type AccountView, AccountViewCache } from './account-view.cache';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';
@@ -25,9 +29,9 @@ export class AccountController {
   async account(@AccountCaller() caller: AccountBearer): Promise<AccountResponse> {
     // Per account on top of per token: one account cannot multiply its budget with many devices.
     await this.limiter.enforce(
-      rateLimitKey.account(caller.accountId),
+      identityRateLimitKey.account(caller.accountId),
       this.settings.accountPerMinute,
-      RATE_LIMIT_WINDOW_SECONDS.account,
+      IDENTITY_RATE_LIMIT_WINDOW_SECONDS.account,
     );
     const view = await this.views.view(caller.accountId, () => this.load(caller.accountId));
     return { ...view, subject_type: SUBJECT_TYPE.account, subject_email: caller.subjectEmail };

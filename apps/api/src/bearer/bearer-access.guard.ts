@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AUDIT_EVENTS, AuditSink, recordQuietly } from '@dify/audit';
 import { hasScope, type Scope, TOKEN_PREFIX } from '@dify/domain';
 import { LicenseStatusReader } from '@dify/licensing';
-import { requestContextOf } from '@dify/platform';
+import { requestContextOf } from '@dify/http-edge';
 import type { ResolvedBearer } from '@dify/tokens';
 import type { FastifyRequest } from 'fastify';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';

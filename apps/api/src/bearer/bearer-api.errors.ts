@@ -1,4 +1,4 @@
-import { ApiError } from '@dify/platform';
+import { ApiError } from '@dify/http-edge';
 
 /**
  * Error codes of the bearer API (docs/bearer-api.md). Clients such as difyctl branch on them, so

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { WorkspacesModule } from '@dify/identity';
 import { LicensingModule } from '@dify/licensing';
+import { RateLimitModule } from '@dify/platform';
 import { BearerResolutionModule } from '@dify/tokens';
 import { AccountController } from './account.controller';
 import { AccountSessionsController } from './account-sessions.controller';
@@ -14,8 +15,8 @@ import { WorkspacesController } from './workspaces.controller';
 /**
  * The bearer API for CLIs and scripts (docs/bearer-api.md): `/openapi/v1/account*`,
  * `/openapi/v1/workspaces*`, the meta routes and the legacy aliases `/v1/me` and
- * `DELETE /v1/oauth/authorizations/self`. Needs the global DbModule, PlatformModule (Redis, the
- * rate limiter, BullMQ) and an AuditSink from the gateway.
+ * `DELETE /v1/oauth/authorizations/self`. Needs the global DbModule, PlatformModule (Redis,
+ * BullMQ) and an AuditSink from the gateway.
  */
 @Module({})
 export class BearerApiModule {
@@ -27,6 +28,7 @@ export class BearerApiModule {
         // The gateway resolves, revokes and touches tokens but never mints one: no issuance, no
         // OAUTH_TTL_DAYS (a service validates only what it uses).
         BearerResolutionModule,
+        RateLimitModule,
         // Workspaces and the account read model only: no console sessions, passwords, cookies
         // or their secrets.
         WorkspacesModule,

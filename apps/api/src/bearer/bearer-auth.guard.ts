@@ -1,9 +1,11 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { RATE_LIMIT_WINDOW_SECONDS, RateLimiter, rateLimitKey } from '@dify/platform';
+import { RateLimiter } from '@dify/platform';
 import {
   BearerResolver,
   presentBearer,
   type ResolvedBearer,
+  TOKEN_RATE_LIMIT_WINDOW_SECONDS,
+  tokenRateLimitKey,
   TokenUsageRecorder,
 } from '@dify/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -56,9 +58,9 @@ export class BearerAuthGuard implements CanActivate {
     const presented = presentBearer(token);
     if (this.settings.perTokenPerMinute > 0) {
       await this.limiter.enforce(
-        rateLimitKey.bearer(presented.tokenHash),
+        tokenRateLimitKey.bearer(presented.tokenHash),
         this.settings.perTokenPerMinute,
-        RATE_LIMIT_WINDOW_SECONDS.bearer,
+        TOKEN_RATE_LIMIT_WINDOW_SECONDS.bearer,
       );
     }
     const bearer = await this.resolver.resolve(presented);

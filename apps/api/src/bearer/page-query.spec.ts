@@ -1,4 +1,4 @@
-import { ApiError } from '@dify/platform';
+import { ApiError } from '@dify/http-edge';
 import { pageEnvelope, pageOffset, parsePageQuery } from './page-query';
 
 function failureOf(query: unknown): { status: number; code: string; details: unknown } {

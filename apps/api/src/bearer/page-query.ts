@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiError, type FieldError, PLATFORM_ERROR_CODES } from '@dify/platform';
+import { ApiError, type FieldError, PLATFORM_ERROR_CODES } from '@dify/http-edge';
 import type { FastifyRequest } from 'fastify';
 
 /** Paging of the bearer API's lists (docs/bearer-api.md, "Paging"). */

@@ -7,7 +7,8 @@ import {
   IDENTITY_ERROR_CODES,
   IdentityError,
 } from '@dify/identity';
-import { ReqContext, type RequestContext } from '@dify/platform';
+import { ReqContext } from '@dify/http-edge';
+import type { RequestContext } from '@dify/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoginRequest } from './login.request';
 

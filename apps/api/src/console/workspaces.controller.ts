@@ -7,7 +7,8 @@ import {
   CsrfGuard,
   WorkspaceService,
 } from '@dify/identity';
-import { ReqContext, type RequestContext } from '@dify/platform';
+import { ReqContext } from '@dify/http-edge';
+import type { RequestContext } from '@dify/platform';
 import { AccountViewCache } from '../bearer/account-view.cache';
 import { SwitchWorkspaceRequest } from './switch-workspace.request';
 

@@ -5,11 +5,10 @@ import {
   MAX_BODY_BYTES,
   OUTAGE_RETRY_AFTER_SECONDS,
   pathOf,
-  REQUEST_ID_HEADER,
-  requestIdOf,
   resolveClientIp,
   type TrustedProxies,
-} from '@dify/platform';
+} from '@dify/http-edge';
+import { REQUEST_ID_HEADER, requestIdOf } from '@dify/platform';
 import { type Dispatcher, Pool } from 'undici';
 import { InFlightLimit } from './in-flight-limit';
 

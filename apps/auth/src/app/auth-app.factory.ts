@@ -1,4 +1,4 @@
-import { createHttpApp, ErrorEnvelopeFilter, publicUrlsAreHttps } from '@dify/platform';
+import { createHttpApp, ErrorEnvelopeFilter, publicUrlsAreHttps } from '@dify/http-edge';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   DEVICE_ERROR_STATUSES,

@@ -1,3 +1,4 @@
+import { trustedProxyEnv, clientVersionEnv } from '@dify/http-edge';
 import {
   databaseEnv,
   env,
@@ -7,8 +8,6 @@ import {
   redisEnv,
   secretKeyEnv,
   shutdownEnv,
-  trustedProxyEnv,
-  clientVersionEnv,
   type EnvOf,
 } from '@dify/platform';
 import { deviceFlowEnv } from '@dify/device-flow';

@@ -3,7 +3,7 @@ import { AuditModule } from '@dify/audit';
 import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { DeviceFlowModule, deviceFlowSettingsFrom } from '@dify/device-flow';
 import { IdentityModule, identitySettingsFrom } from '@dify/identity';
-import { PlatformModule } from '@dify/platform';
+import { PlatformModule, RateLimitModule } from '@dify/platform';
 import { TokenIssuanceModule, tokenIssuanceSettingsFrom } from '@dify/tokens';
 import { DeviceAuthorizationController } from '../device/device-authorization.controller';
 import { DeviceDecisionController } from '../device/device-decision.controller';
@@ -39,6 +39,7 @@ export class AuthModule {
         IdentityModule.forRoot(identitySettingsFrom(config)),
         tokenIssuance,
         DeviceFlowModule.forRoot(deviceFlowSettingsFrom(config), { imports: [tokenIssuance] }),
+        RateLimitModule,
       ],
       controllers: [
         DeviceAuthorizationController,

@@ -5,7 +5,7 @@ import {
   CSRF_HEADER,
   type CsrfTokens,
 } from '@dify/identity';
-import { type ErrorEnvelopeFilter, routedPath } from '@dify/platform';
+import { type ErrorEnvelopeFilter, routedPath } from '@dify/http-edge';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { DeviceAuthorizationService } from '@dify/device-flow';
-import { ReqContext, type RequestContext } from '@dify/platform';
+import { ReqContext } from '@dify/http-edge';
+import type { RequestContext } from '@dify/platform';
 import type { FastifyRequest } from 'fastify';
 import { DeviceRequestBody, invalidRequest } from './device-request-body';
 

@@ -7,7 +7,8 @@ import {
   ConsoleUser,
   CsrfGuard,
 } from '@dify/identity';
-import { ReqContext, type RequestContext } from '@dify/platform';
+import { ReqContext } from '@dify/http-edge';
+import type { RequestContext } from '@dify/platform';
 import type { FastifyRequest } from 'fastify';
 import { DeviceRequestBody } from './device-request-body';
 

@@ -1,4 +1,4 @@
-import { ApiError } from '@dify/platform';
+import { ApiError } from '@dify/http-edge';
 import type { DeviceRequestBody } from './device-request-body';
 import { invalidRequest } from './device-request-body';
 

@@ -1,7 +1,8 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { DeviceLookupService } from '@dify/device-flow';
 import { CONSOLE_COOKIES, ConsoleSessionService } from '@dify/identity';
-import { ReqContext, type RequestContext } from '@dify/platform';
+import { ReqContext } from '@dify/http-edge';
+import type { RequestContext } from '@dify/platform';
 import type { FastifyRequest } from 'fastify';
 import { invalidRequest } from './device-request-body';
 

@@ -1,4 +1,4 @@
-import { ApiError } from '@dify/platform';
+import { ApiError } from '@dify/http-edge';
 
 /**
  * The two wire dialects of the device endpoints

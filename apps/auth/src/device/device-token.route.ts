@@ -1,5 +1,5 @@
 import type { DeviceTokenService } from '@dify/device-flow';
-import type { ErrorEnvelopeFilter } from '@dify/platform';
+import type { ErrorEnvelopeFilter } from '@dify/http-edge';
 import type { FastifyInstance } from 'fastify';
 import { assertDeviceCodeGrant } from './device-grant';
 import { DeviceRequestBody } from './device-request-body';

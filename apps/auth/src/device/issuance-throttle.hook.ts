@@ -1,10 +1,6 @@
 import type { DeviceAuthorizationService } from '@dify/device-flow';
-import {
-  isDependencyOutage,
-  OUTAGE_RETRY_AFTER_SECONDS,
-  RateLimitExceededError,
-  routedPath,
-} from '@dify/platform';
+import { OUTAGE_RETRY_AFTER_SECONDS, routedPath } from '@dify/http-edge';
+import { isDependencyOutage, RateLimitExceededError } from '@dify/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const CODE_PATHS = new Set(['/openapi/v1/oauth/device/code', '/v1/oauth/device/code']);

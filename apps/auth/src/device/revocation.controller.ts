@@ -1,14 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { isTokenShaped } from '@dify/domain';
-import {
-  ApiError,
-  RATE_LIMIT_WINDOW_SECONDS,
-  RateLimiter,
-  rateLimitKey,
-  ReqContext,
-  type RequestContext,
-} from '@dify/platform';
-import { TokenRevoker } from '@dify/tokens';
+import { ApiError, ReqContext } from '@dify/http-edge';
+import { RateLimiter, type RequestContext } from '@dify/platform';
+import { TOKEN_RATE_LIMIT_WINDOW_SECONDS, TokenRevoker, tokenRateLimitKey } from '@dify/tokens';
 import type { FastifyRequest } from 'fastify';
 import { AUTH_CONFIG } from '../app/auth-config.token';
 import type { AuthConfig } from '../app/auth.env';
@@ -47,9 +41,9 @@ export class RevocationController {
     @ReqContext() context: RequestContext,
   ): Promise<Record<string, never>> {
     await this.rateLimiter.enforce(
-      rateLimitKey.revocation(context.ip),
+      tokenRateLimitKey.revocation(context.ip),
       REVOCATIONS_PER_IP_PER_MINUTE,
-      RATE_LIMIT_WINDOW_SECONDS.revocation,
+      TOKEN_RATE_LIMIT_WINDOW_SECONDS.revocation,
     );
     const fields = DeviceRequestBody.read(request.headers['content-type'], body);
     const token = fields.requiredString('token');

@@ -7,7 +7,7 @@ import {
   generateUserCode,
   parseDeviceLabel,
 } from '@dify/domain';
-import { RATE_LIMIT_WINDOW_SECONDS, RateLimiter, rateLimitKey } from '@dify/platform';
+import { RateLimiter } from '@dify/platform';
 import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
 import {
   DEVICE_FLOW_CLOCK,
@@ -15,6 +15,10 @@ import {
   type DeviceFlowClock,
   type DeviceFlowSettings,
 } from '../device-flow.settings';
+import {
+  DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS,
+  deviceFlowRateLimitKey,
+} from '../store/device-flow-rate-limit.keys';
 import { DeviceFlowStore } from '../store/device-flow.store';
 
 /**
@@ -63,9 +67,9 @@ export class DeviceAuthorizationService {
    */
   async assertIssuanceAllowed(ip: string): Promise<void> {
     await this.rateLimiter.enforce(
-      rateLimitKey.deviceCode(ip),
+      deviceFlowRateLimitKey.deviceCode(ip),
       this.settings.deviceCodeRateLimitPerHour,
-      RATE_LIMIT_WINDOW_SECONDS.deviceCode,
+      DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS.deviceCode,
     );
   }
 

@@ -10,13 +10,7 @@ import {
   SUBJECT_TYPE,
   TOKEN_PREFIX,
 } from '@dify/domain';
-import {
-  RATE_LIMIT_WINDOW_SECONDS,
-  RateLimitExceededError,
-  RateLimiter,
-  rateLimitKey,
-  type RequestContext,
-} from '@dify/platform';
+import { RateLimitExceededError, RateLimiter, type RequestContext } from '@dify/platform';
 import { enqueue, JOBS, type MailNewDeviceSigninPayload, QUEUES } from '@dify/queue-contracts';
 import { type IssuedToken, TokenIssuer } from '@dify/tokens';
 import type { Queue } from 'bullmq';
@@ -28,6 +22,10 @@ import {
   type DeviceFlowSettings,
 } from '../device-flow.settings';
 import { approvalGuardId } from '../store/device-flow.keys';
+import {
+  DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS,
+  deviceFlowRateLimitKey,
+} from '../store/device-flow-rate-limit.keys';
 import {
   type ConfirmResult,
   DEVICE_STATUS,
@@ -106,9 +104,9 @@ export class DeviceDecisionService {
       );
     }
     await this.rateLimiter.enforce(
-      rateLimitKey.deviceDecision(accountId),
+      deviceFlowRateLimitKey.deviceDecision(accountId),
       this.settings.approveRateLimitPerHour,
-      RATE_LIMIT_WINDOW_SECONDS.deviceDecision,
+      DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS.deviceDecision,
     );
     return { accountId } as DecisionAdmission;
   }
@@ -248,9 +246,9 @@ export class DeviceDecisionService {
    */
   private async findPending(rawUserCode: string): Promise<PendingFlow> {
     const budget = await this.rateLimiter.check(
-      rateLimitKey.deviceLookupMiss(),
+      deviceFlowRateLimitKey.deviceLookupMiss(),
       this.settings.deviceLookupFailureBudgetPerHour,
-      RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
+      DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
     );
     if (!budget.allowed) throw new RateLimitExceededError(budget.retryAfterMs);
     const userCode = normalizeUserCode(rawUserCode);
@@ -258,8 +256,8 @@ export class DeviceDecisionService {
     const state = deviceCode === null ? null : await this.store.readState(deviceCode);
     if (userCode === null || deviceCode === null || state === null) {
       await this.rateLimiter.record(
-        rateLimitKey.deviceLookupMiss(),
-        RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
+        deviceFlowRateLimitKey.deviceLookupMiss(),
+        DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
       );
       throw new DeviceFlowError(DEVICE_ERROR_CODES.expiredOrUnknown, 'unknown or expired code');
     }

@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DEVICE_FLOW, normalizeUserCode } from '@dify/domain';
-import {
-  networkPrefixOf,
-  RATE_LIMIT_WINDOW_SECONDS,
-  RateLimitExceededError,
-  RateLimiter,
-  rateLimitKey,
-} from '@dify/platform';
+import { networkPrefixOf, RateLimitExceededError, RateLimiter } from '@dify/platform';
 import { DEVICE_ERROR_CODES, DeviceFlowError } from '../device-flow.error';
 import { DEVICE_FLOW_SETTINGS, type DeviceFlowSettings } from '../device-flow.settings';
+import {
+  DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS,
+  deviceFlowRateLimitKey,
+} from '../store/device-flow-rate-limit.keys';
 import { DEVICE_STATUS, DeviceFlowStore } from '../store/device-flow.store';
 
 /**
@@ -52,16 +50,16 @@ export class DeviceLookupService {
     accountId?: string,
   ): Promise<DeviceLookupResponse> {
     await this.rateLimiter.enforce(
-      rateLimitKey.deviceLookup(ip),
+      deviceFlowRateLimitKey.deviceLookup(ip),
       this.settings.deviceLookupRateLimitPer5Min,
-      RATE_LIMIT_WINDOW_SECONDS.deviceLookup,
+      DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS.deviceLookup,
     );
     const budgets = this.missBudgets(ip, accountId);
     for (const budget of budgets) {
       const state = await this.rateLimiter.check(
         budget.key,
         budget.limit,
-        RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
+        DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
       );
       if (!state.allowed) throw new RateLimitExceededError(state.retryAfterMs);
     }
@@ -75,7 +73,10 @@ export class DeviceLookupService {
     const state = deviceCode === null ? null : await this.store.readState(deviceCode);
     if (state === null) {
       for (const budget of budgets) {
-        await this.rateLimiter.record(budget.key, RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss);
+        await this.rateLimiter.record(
+          budget.key,
+          DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
+        );
       }
       return UNKNOWN;
     }
@@ -95,17 +96,17 @@ export class DeviceLookupService {
     if (accountId !== undefined) {
       return [
         {
-          key: rateLimitKey.deviceLookupMissByAccount(accountId),
+          key: deviceFlowRateLimitKey.deviceLookupMissByAccount(accountId),
           limit: Math.max(1, Math.ceil(global / ACCOUNT_SHARE)),
         },
       ];
     }
     return [
       {
-        key: rateLimitKey.deviceLookupMissByNetwork(networkPrefixOf(ip)),
+        key: deviceFlowRateLimitKey.deviceLookupMissByNetwork(networkPrefixOf(ip)),
         limit: Math.max(1, Math.ceil(global / NETWORK_SHARE)),
       },
-      { key: rateLimitKey.deviceLookupMiss(), limit: global },
+      { key: deviceFlowRateLimitKey.deviceLookupMiss(), limit: global },
     ];
   }
 }

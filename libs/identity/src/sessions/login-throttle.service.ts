@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiter, rateLimitKey } from '@dify/platform';
+import { RateLimiter } from '@dify/platform';
+import { identityRateLimitKey } from '../identity-keys.constants';
 import { IDENTITY_ERROR_CODES, IdentityError } from '../identity.errors';
 import { IDENTITY_SETTINGS, type IdentitySettings } from '../identity.settings';
 
@@ -33,8 +34,8 @@ export class LoginThrottle {
   /** Counts the attempt, or throws `login_locked` when either bucket is spent. */
   async begin(email: string, ip: string): Promise<LoginAttempt> {
     const window = this.settings.loginLockoutSeconds;
-    const emailKey = rateLimitKey.loginFailureByEmail(email);
-    const ipKey = rateLimitKey.loginFailureByIp(ip);
+    const emailKey = identityRateLimitKey.loginFailureByEmail(email);
+    const ipKey = identityRateLimitKey.loginFailureByIp(ip);
     const byEmail = await this.limiter.hit(emailKey, this.settings.loginFailuresPerEmail, window);
     if (!byEmail.allowed) throw locked(byEmail.retryAfterSeconds);
     const byIp = await this.limiter.hit(ipKey, this.settings.loginFailuresPerIp, window);
@@ -51,7 +52,7 @@ export class LoginThrottle {
    * attempt back from the IP's bucket, so signing in often from one address never locks it.
    */
   async forgive(attempt: LoginAttempt): Promise<void> {
-    await this.limiter.reset(rateLimitKey.loginFailureByEmail(attempt.email));
+    await this.limiter.reset(identityRateLimitKey.loginFailureByEmail(attempt.email));
     if (attempt.ipMember) await this.limiter.release(attempt.ipKey, attempt.ipMember);
   }
 

@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REDIS } from '@dify/platform';
 import type Redis from 'ioredis';
+import { IDENTITY_KEY_PREFIX } from '../identity-keys.constants';
 import { IDENTITY_SETTINGS, type IdentitySettings } from '../identity.settings';
-
-/** Redis key prefix of revoked console sessions; a wire name shared by api and auth. */
-const REVOKED_SESSION_KEY = 'console_session:revoked:';
 
 /**
  * Revoked console sessions. Access JWTs are stateless, so a revoked session would otherwise stay
@@ -19,7 +17,7 @@ export class SessionRevocationStore {
 
   async revoke(sessionId: string): Promise<void> {
     await this.redis.set(
-      `${REVOKED_SESSION_KEY}${sessionId}`,
+      `${IDENTITY_KEY_PREFIX.revokedSession}${sessionId}`,
       '1',
       'EX',
       this.settings.accessTokenMinutes * 60,
@@ -27,6 +25,6 @@ export class SessionRevocationStore {
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {
-    return (await this.redis.exists(`${REVOKED_SESSION_KEY}${sessionId}`)) === 1;
+    return (await this.redis.exists(`${IDENTITY_KEY_PREFIX.revokedSession}${sessionId}`)) === 1;
   }
 }

@@ -1,6 +1,4 @@
 import { isDependencyOutage } from './dependency-outage';
-import { toDeviceEnvelope } from './device-envelope';
-import { serviceUnavailableEnvelope } from './error-envelope';
 
 function withCode(message: string, code: string, name = 'Error'): Error {
   return Object.assign(new Error(message), { code, name });
@@ -42,21 +40,5 @@ describe('isDependencyOutage', () => {
     ['nothing', undefined],
   ])('leaves %s alone', (_, error) => {
     expect(isDependencyOutage(error)).toBe(false);
-  });
-});
-
-describe('the 503 envelopes', () => {
-  it('is service_unavailable in the canonical envelope', () => {
-    expect(serviceUnavailableEnvelope()).toMatchObject({
-      code: 'service_unavailable',
-      status: 503,
-    });
-  });
-
-  it('is temporarily_unavailable in the device envelope', () => {
-    expect(toDeviceEnvelope(serviceUnavailableEnvelope(), false)).toEqual({
-      status: 503,
-      body: { error: 'temporarily_unavailable' },
-    });
   });
 });

@@ -1,11 +1,8 @@
 /**
  * Recognises errors that mean "Postgres or Redis cannot answer right now" rather than "this
- * request or this code is wrong". Such failures answer 503 with a Retry-After, so clients back
+ * request or this code is wrong". At the HTTP edge such failures answer 503 with a Retry-After, so clients back
  * off and retry and load balancers look elsewhere, instead of a 500 that reads as a bug.
  */
-
-/** How long a client should wait before retrying a request refused by an outage. */
-export const OUTAGE_RETRY_AFTER_SECONDS = 2;
 
 // Node socket errors of a connection that is gone or never came up.
 const NETWORK_CODES = new Set([

@@ -42,9 +42,10 @@ type ScriptedRedis = Redis & {
  * Sliding-window rate limits (docs/device-flow.md, "Rate limits"). Each call is one script round
  * trip on one key.
  *
- * Keys are given without the deployment prefix (build them with `rateLimitKey`): the injected
- * client has `keyPrefix` set, and ioredis applies it to script KEYS too. Redis failures propagate:
- * whether a route fails open or closed is the caller's decision, not a silent default here.
+ * Keys are given without the deployment prefix (each feature builds its own with
+ * `rateLimitBucket`): the injected client has `keyPrefix` set, and ioredis applies it to script
+ * KEYS too. Redis failures propagate: whether a route fails open or closed is the caller's
+ * decision, not a silent default here.
  */
 @Injectable()
 export class RateLimiter {

@@ -8,7 +8,6 @@ import {
 } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { HealthIndicator } from '../health/health-indicator';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { failFastRedisOptions, type RedisSettings } from './redis-connection';
 import { watchRedisConnection } from './redis-connection-watch';
 import { REDIS } from './redis.token';
@@ -83,9 +82,8 @@ export class RedisModule {
         },
         RedisHealthIndicator,
         RedisLifecycle,
-        RateLimiter,
       ],
-      exports: [REDIS, RedisHealthIndicator, RateLimiter],
+      exports: [REDIS, RedisHealthIndicator],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { canonicalIp } from './ip-address';
+import { canonicalIp } from '@dify/platform';
 import type { TrustedProxies } from './trusted-proxies';
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
-import { isDeviceProtocolPath, pathOf } from './protocol-paths';
-import { OUTAGE_RETRY_AFTER_SECONDS } from '../errors/dependency-outage';
+import { OUTAGE_RETRY_AFTER_SECONDS } from '../errors/error-envelope';
+import { isDeviceProtocolPath, pathOf } from '../paths/protocol-paths';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 

@@ -1,5 +1,5 @@
 import { coerce, lt, valid } from 'semver';
-import { EnvVarError, type EnvVar } from '../env/env-var';
+import { EnvVarError, type EnvVar } from '@dify/platform';
 
 const DIFYCTL_USER_AGENT = /^difyctl\/(\S+)/;
 

@@ -1,4 +1,4 @@
-import { EnvValidationError, loadEnv } from '../env/load-env';
+import { EnvValidationError, loadEnv } from '@dify/platform';
 import { TrustedProxies } from './trusted-proxies';
 import { trustedProxyEnv } from './trusted-proxy.env';
 

@@ -7,22 +7,18 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { DomainError } from '@dify/domain';
+import { isDependencyOutage, RATE_LIMIT_ERROR_CODE, redisRefusalOf } from '@dify/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'nestjs-pino';
-import { RATE_LIMIT_ERROR_CODE } from '../rate-limit/rate-limit-exceeded.error';
-import { isDeviceProtocolPath } from '../http/protocol-paths';
-import { routedPath } from '../http/routed-path';
+import { isDeviceProtocolPath } from '../paths/protocol-paths';
+import { routedPath } from '../paths/routed-path';
 import { ApiError } from './api-error';
-import {
-  isDependencyOutage,
-  OUTAGE_RETRY_AFTER_SECONDS,
-  redisRefusalOf,
-} from './dependency-outage';
 import { toDeviceEnvelope } from './device-envelope';
 import {
   defaultCodeFor,
   type ErrorEnvelope,
   internalErrorEnvelope,
+  OUTAGE_RETRY_AFTER_SECONDS,
   PLATFORM_ERROR_CODES,
   serviceUnavailableEnvelope,
 } from './error-envelope';

@@ -6,19 +6,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import { BootLogger, MetricsService, REQUEST_ID_HEADER, requestIdOf } from '@dify/platform';
 import { resolveClientIp } from '../client-ip/client-ip';
 import type { TrustedProxies } from '../client-ip/trusted-proxies';
 import { registerBodyDepthLimit } from './body-depth';
 import { isOutdatedDifyctl } from './client-version-gate';
 import { HttpDrain } from './http-drain';
-import { isDeviceProtocolPath, isVersionGatedPath } from './protocol-paths';
-import { routedPath } from './routed-path';
 import { registerSecurityHeaders } from './security-headers';
 import { ErrorEnvelopeFilter, type DomainErrorStatuses } from '../errors/error-envelope.filter';
 import { RequestValidationPipe } from '../errors/validation';
-import { BootLogger } from '../logging/boot-logger';
-import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
-import { MetricsService } from '../metrics/metrics.service';
+import { isDeviceProtocolPath, isVersionGatedPath } from '../paths/protocol-paths';
+import { routedPath } from '../paths/routed-path';
 
 /**
  * Bodies above this are refused with 413 before they are parsed

@@ -1,5 +1,4 @@
-import { env, EnvVarError, type EnvVar } from '../env/env-var';
-import { parseCidr } from './ip-address';
+import { env, EnvVarError, type EnvVar, parseCidr } from '@dify/platform';
 import { TrustedProxies } from './trusted-proxies';
 
 /**

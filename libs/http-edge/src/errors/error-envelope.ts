@@ -6,7 +6,7 @@ export interface ErrorEnvelope {
   readonly details?: unknown;
 }
 
-/** Codes the platform itself emits; renaming one breaks clients that branch on it. */
+/** Codes the HTTP edge itself emits; renaming one breaks clients that branch on it. */
 export const PLATFORM_ERROR_CODES = {
   badRequest: 'bad_request',
   forbidden: 'forbidden',
@@ -41,6 +41,12 @@ export function defaultCodeFor(status: number): string {
 export function internalErrorEnvelope(): ErrorEnvelope {
   return { code: PLATFORM_ERROR_CODES.internal, message: 'Internal Server Error', status: 500 };
 }
+
+/**
+ * How long a client should wait before retrying a request refused by an outage (see
+ * `isDependencyOutage`) or by a service that is shutting down: the 503's Retry-After.
+ */
+export const OUTAGE_RETRY_AFTER_SECONDS = 2;
 
 /** A dependency (Postgres, Redis) is down: the request may succeed when retried a little later. */
 export function serviceUnavailableEnvelope(): ErrorEnvelope {

@@ -1,5 +1,5 @@
 import { BlockList, isIPv4 } from 'node:net';
-import { canonicalIp, parseCidr } from './ip-address';
+import { canonicalIp, parseCidr } from '@dify/platform';
 
 const MAX_REMEMBERED_ANSWERS = 4_096;
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { isApiPath, isConsoleApiPath, isFrameDeniedPath } from './protocol-paths';
-import { routedPath } from './routed-path';
+import { isApiPath, isConsoleApiPath, isFrameDeniedPath } from '../paths/protocol-paths';
+import { routedPath } from '../paths/routed-path';
 
 export interface SecurityHeaderOptions {
   /** Ask browsers to reach the deployment over https only (its public URL is https). */

@@ -1,15 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { RequestContext } from '@dify/platform';
 import type { FastifyRequest } from 'fastify';
-
-/**
- * Who is calling, as far as audit records and rate limits care: the client IP (resolved through
- * trusted proxies at the edge), the request id and the User-Agent.
- */
-export interface RequestContext {
-  readonly ip: string;
-  readonly requestId: string;
-  readonly userAgent?: string;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,6 +9,7 @@ declare module 'fastify' {
   }
 }
 
+/** The caller as this request's edge resolved it (client IP through the trusted proxies). */
 export function requestContextOf(request: FastifyRequest): RequestContext {
   const userAgent = request.headers['user-agent'];
   return {
