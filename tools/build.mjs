@@ -22,8 +22,8 @@ export const TARGETS = {
   auth: 'apps/auth/src/main.ts',
   worker: 'apps/worker/src/main.ts',
   beat: 'apps/beat/src/main.ts',
-  migrate: 'libs/db/src/migrate.main.ts',
-  accounts: 'apps/api/src/operator/accounts.main.ts',
+  migrate: 'apps/migrate/src/main.ts',
+  accounts: 'apps/accounts/src/main.ts',
 };
 
 const paths = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions

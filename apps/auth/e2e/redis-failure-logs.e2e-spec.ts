@@ -4,10 +4,10 @@ import {
   runBuiltCommand,
   ServiceProcess,
   signInToConsole,
+  ThrowawayRedis,
   waitFor,
 } from '@dify/testing';
 import { Client } from 'pg';
-import { ThrowawayRedis } from './throwaway-redis';
 
 interface CodeResponse {
   device_code: string;
@@ -48,7 +48,7 @@ describe('logs while Redis refuses writes (api, auth and worker processes)', () 
   const handedOut: string[] = [password];
 
   beforeAll(async () => {
-    redis = await ThrowawayRedis.start();
+    redis = await ThrowawayRedis.start({ persistent: false });
     const env = {
       REDIS_URL: redis.url,
       DEVICE_FLOW_APPROVE_RATE_LIMIT_PER_HOUR: '1000',
@@ -78,7 +78,7 @@ describe('logs while Redis refuses writes (api, auth and worker processes)', () 
   afterAll(async () => {
     await Promise.all([api?.stop(), auth?.stop(), worker?.stop()]);
     await db?.end();
-    await redis?.stop();
+    await redis?.destroy();
   });
 
   const gateway = (path: string): string => `${api.baseUrl}${path}`;
@@ -217,7 +217,7 @@ describe('logs while Redis refuses writes (api, auth and worker processes)', () 
   });
 
   it('logs the refusals of a Redis demoted to a replica by a failover, without a secret', async () => {
-    const standby = await ThrowawayRedis.start();
+    const standby = await ThrowawayRedis.start({ persistent: false });
     try {
       await standby.replicate(redis);
       await standby.waitUntilInSync();
@@ -241,7 +241,7 @@ describe('logs while Redis refuses writes (api, auth and worker processes)', () 
         await redis.promote();
       }
     } finally {
-      await standby.stop();
+      await standby.destroy();
     }
 
     await waitFor(() => publishFailures('READONLY').length > 0);

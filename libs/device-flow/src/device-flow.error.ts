@@ -8,8 +8,7 @@ import { RATE_LIMIT_ERROR_CODE } from '@dify/platform';
  *
  * The list covers every code of the device envelope, including the ones the HTTP layer produces
  * itself (session admission, CSRF, the version gate), so the edge has one table for the whole
- * device surface. `user_code_not_pending` is left out on purpose: the SSO branch answers it with
- * 404 or 409 depending on the case, so it cannot live in a code → status table.
+ * device surface.
  */
 export const DEVICE_ERROR_CODES = {
   invalidRequest: 'invalid_request',
@@ -20,14 +19,9 @@ export const DEVICE_ERROR_CODES = {
   slowDown: 'slow_down',
   accessDenied: 'access_denied',
   expiredToken: 'expired_token',
-  invalidUserCode: 'invalid_user_code',
-  userCodeMismatch: 'user_code_mismatch',
   invalidClient: 'invalid_client',
   noSession: 'no_session',
-  invalidSession: 'invalid_session',
-  sessionAlreadyConsumed: 'session_already_consumed',
   csrfMismatch: 'csrf_mismatch',
-  emailBelongsToDifyAccount: 'email_belongs_to_dify_account',
   expiredOrUnknown: 'expired_or_unknown',
   alreadyResolved: 'already_resolved',
   approveInProgress: 'approve_in_progress',
@@ -35,7 +29,6 @@ export const DEVICE_ERROR_CODES = {
   clientUpgradeRequired: 'client_upgrade_required',
   rateLimited: RATE_LIMIT_ERROR_CODE.rateLimited,
   serverError: 'server_error',
-  ssoInitiateFailed: 'sso_initiate_failed',
   approvalOutcomeUnknown: 'approval_outcome_unknown',
   bearerAuthDisabled: 'bearer_auth_disabled',
   userCodeExhausted: 'user_code_exhausted',
@@ -57,14 +50,9 @@ export const DEVICE_ERROR_STATUSES: Readonly<Record<DeviceErrorCode, number>> = 
   slow_down: 400,
   access_denied: 400,
   expired_token: 400,
-  invalid_user_code: 400,
-  user_code_mismatch: 400,
   invalid_client: 400,
   no_session: 401,
-  invalid_session: 401,
-  session_already_consumed: 401,
   csrf_mismatch: 403,
-  email_belongs_to_dify_account: 403,
   expired_or_unknown: 404,
   already_resolved: 409,
   approve_in_progress: 409,
@@ -72,7 +60,6 @@ export const DEVICE_ERROR_STATUSES: Readonly<Record<DeviceErrorCode, number>> = 
   client_upgrade_required: 426,
   rate_limited: 429,
   server_error: 500,
-  sso_initiate_failed: 502,
   approval_outcome_unknown: 503,
   bearer_auth_disabled: 503,
   user_code_exhausted: 503,

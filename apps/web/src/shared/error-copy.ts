@@ -7,15 +7,10 @@ import { DeviceFlowError } from './device-flow.error';
 export const ERROR_COPY: Readonly<Record<string, string>> = {
   rate_limited: 'Too many attempts. Wait a moment and try again.',
   no_session: 'Your sign-in has expired. Run difyctl auth login to start over.',
-  invalid_session: 'Your sign-in has expired. Run difyctl auth login to start over.',
-  session_already_consumed: 'This approval link was already used. Run difyctl auth login again.',
   csrf_mismatch: 'We could not verify the request. Refresh the page and try again.',
   forbidden: 'We could not verify the request. Refresh the page and try again.',
   expired_or_unknown: 'This code is no longer valid.',
   not_found: 'This code is no longer valid.',
-  user_code_mismatch:
-    'This code does not match the sign-in in progress. Run difyctl auth login again.',
-  user_code_not_pending: 'This code was already approved or denied.',
   already_resolved: 'This code was already approved or denied.',
   state_lost: 'The request expired before approval finished. Run difyctl auth login again.',
   approve_in_progress: 'An approval for this device is already in progress.',

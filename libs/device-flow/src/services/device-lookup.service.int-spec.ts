@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-// The services run on the real DbModule (TokenIssuer needs it). `@dify/db` is outside
-// device-flow's boundary, which is right for the library; its integration tests are the exception.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { DbModule } from '@dify/db';
 import { RateLimitExceededError } from '@dify/platform';
 import { isolatedKeyPrefix, testEnvironment } from '@dify/testing';

@@ -13,9 +13,6 @@ describe('DEVICE_FLOW', () => {
       denialFloorSeconds: 1,
       userCodeClaimAttempts: 5,
       approvalGuardSeconds: 60,
-      approvalGrantSeconds: 300,
-      grantNonceSeconds: 600,
-      ssoStateSeconds: 900,
     });
   });
 
@@ -23,10 +20,6 @@ describe('DEVICE_FLOW', () => {
     expect(DEVICE_FLOW.maxPollIntervalSeconds).toBeLessThanOrEqual(
       DEVICE_FLOW.approvalPickupFloorSeconds,
     );
-  });
-
-  it('keeps the nonce reservation longer than the grant it protects', () => {
-    expect(DEVICE_FLOW.grantNonceSeconds).toBeGreaterThan(DEVICE_FLOW.approvalGrantSeconds);
   });
 
   it('holds the documented field limits', () => {

@@ -23,12 +23,6 @@ export const DEVICE_FLOW = {
   userCodeClaimAttempts: 5,
   /** Lifetime of the approval guard that serialises approvals of one device identity. */
   approvalGuardSeconds: 60,
-  /** Lifetime of the SSO approval grant cookie. */
-  approvalGrantSeconds: 300,
-  /** How long a consumed approval-grant nonce stays reserved (longer than the grant lives). */
-  grantNonceSeconds: 600,
-  /** Lifetime of the SSO login state (`device_sso_state:*`), one flow lifetime. */
-  ssoStateSeconds: 900,
 } as const;
 
 /**

@@ -56,7 +56,7 @@ export function normalizeUserCode(input: string): string | null {
   return kept.length === CODE_LENGTH ? withDash(kept) : null;
 }
 
-/** True only for an already normalised code, e.g. one read back from Redis or an SSO state. */
+/** True only for an already normalised code, e.g. one read back from Redis. */
 export function isUserCode(value: unknown): value is string {
   return typeof value === 'string' && USER_CODE_PATTERN.test(value);
 }

@@ -8,21 +8,35 @@ import { waitFor } from '../wait-for';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
+export interface ThrowawayRedisOptions {
+  /**
+   * Keep the data across a restart (append-only file, synced on every write), as a production
+   * Redis with persistence would. Off for a server that is only broken and thrown away.
+   */
+  readonly persistent?: boolean;
+}
+
 /**
  * A redis-server of one test's own, on a free port, from the system's binary, so the test can
- * stop it and start it again. Its data survives a restart (append-only file, synced on every
- * write), as a production Redis with persistence would.
+ * stop it and start it again, fill its memory or demote it to a replica without touching the
+ * Redis every other test shares. Its files go to a directory removed by `destroy`.
  */
 export class ThrowawayRedis {
   private child: ChildProcess | undefined;
+  private controlClient: Redis | undefined;
 
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    private readonly persistent: boolean,
   ) {}
 
-  static async start(): Promise<ThrowawayRedis> {
-    const redis = new ThrowawayRedis(await freePort(), mkdtempSync(join(tmpdir(), 'redis-')));
+  static async start({ persistent = true }: ThrowawayRedisOptions = {}): Promise<ThrowawayRedis> {
+    const redis = new ThrowawayRedis(
+      await freePort(),
+      mkdtempSync(join(tmpdir(), 'redis-')),
+      persistent,
+    );
     await redis.resume();
     return redis;
   }
@@ -49,10 +63,9 @@ export class ThrowawayRedis {
         this.dir,
         '--save',
         '',
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
+        ...(this.persistent
+          ? ['--appendonly', 'yes', '--appendfsync', 'always']
+          : ['--appendonly', 'no']),
         '--protected-mode',
         'no',
       ],
@@ -75,7 +88,36 @@ export class ThrowawayRedis {
     this.child = undefined;
   }
 
+  /** A client of the test's own, for CONFIG, REPLICAOF, INFO and reading keys back. */
+  get control(): Redis {
+    if (!this.controlClient) {
+      this.controlClient = new Redis(this.url, { maxRetriesPerRequest: 1 });
+      // Tests stop this server on purpose: a failed command, not the connection, reports it.
+      this.controlClient.on('error', () => undefined);
+    }
+    return this.controlClient;
+  }
+
+  /** Makes this server a replica of `primary`, whose writes it then answers with READONLY. */
+  async replicate(primary: ThrowawayRedis): Promise<void> {
+    await this.control.replicaof('127.0.0.1', primary.port);
+  }
+
+  /** Promotes this server back to a primary that takes writes. */
+  async promote(): Promise<void> {
+    await this.control.replicaof('NO', 'ONE');
+  }
+
+  /** Waits until this replica is in sync with its primary. */
+  async waitUntilInSync(): Promise<void> {
+    await waitFor(
+      async () => (await this.control.info('replication')).includes('master_link_status:up'),
+      { description: `replica on port ${this.port} to sync` },
+    );
+  }
+
   async destroy(): Promise<void> {
+    this.controlClient?.disconnect();
     const child = this.child;
     if (child) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
+import { dataSourceOptions } from '@dify/db';
 import { createServiceLogger, loadEnvOrExit } from '@dify/platform';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source.options';
 import { migrateEnvSchema } from './migrate.env';
 
 /**

@@ -1,13 +1,10 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import {
   AccountRepository,
   ConsoleSessionRepository,
   dataSourceOptions,
   OAuthAccessTokenRepository,
-  WORKSPACE_ROLES,
   WorkspaceRepository,
-  type WorkspaceRole,
 } from '@dify/db';
 import { DomainError } from '@dify/domain';
 import { AccountService, PasswordHasher } from '@dify/identity';
@@ -15,55 +12,13 @@ import { databaseEnv, loadEnvOrExit, redisEnv, redisOptionsFromUrl } from '@dify
 import { AccountTokenRevoker, BearerCacheStore } from '@dify/tokens';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-
-const USAGE = `usage:
-  npm run accounts -- create --email EMAIL --name NAME --password PASSWORD [--workspace NAME] [--role ${WORKSPACE_ROLES.join('|')}]
-  npm run accounts -- list
-  npm run accounts -- disable --email EMAIL
-
-create: a new account with its own workspace, or, with --workspace naming an existing workspace,
-a member of it (role normal unless --role says otherwise).
-disable: bans the account; its console sessions and device tokens stop working at once.`;
-
-const COMMANDS = ['create', 'list', 'disable'] as const;
-type Command = (typeof COMMANDS)[number];
-
-const isCommand = (value: string | undefined): value is Command =>
-  (COMMANDS as readonly (string | undefined)[]).includes(value);
+import { parseAccountCommandLine, required, UsageError, USAGE } from './account-command-line';
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
 
-class UsageError extends Error {}
-
-function required(value: string | undefined, flag: string): string {
-  if (!value) throw new UsageError(`${flag} is required`);
-  return value;
-}
-
-function roleOf(value: string | undefined): WorkspaceRole | undefined {
-  if (value === undefined) return undefined;
-  if (!(WORKSPACE_ROLES as readonly string[]).includes(value)) {
-    throw new UsageError(`--role must be one of ${WORKSPACE_ROLES.join(', ')}`);
-  }
-  return value as WorkspaceRole;
-}
-
 /** The operator's account command, run against the configured database. */
 async function main(): Promise<void> {
-  const [command, ...rest] = process.argv.slice(2);
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      email: { type: 'string' },
-      name: { type: 'string' },
-      password: { type: 'string' },
-      workspace: { type: 'string' },
-      role: { type: 'string' },
-    },
-    strict: true,
-  });
-  if (!isCommand(command)) throw new UsageError('unknown command');
-  const role = roleOf(values.role);
+  const { command, values, role } = parseAccountCommandLine(process.argv.slice(2));
 
   const config = loadEnvOrExit('accounts', databaseEnv);
   const dataSource = new DataSource(
