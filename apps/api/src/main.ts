@@ -5,6 +5,7 @@ import {
   exitGracefullyOnSignals,
   HealthService,
   httpDrainOf,
+  listenOps,
   loadEnvOrExit,
   startService,
 } from '@dify/platform';
@@ -24,7 +25,9 @@ async function bootstrap(): Promise<void> {
     graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   });
   await app.listen(config.API_PORT, config.HOST);
-  logger.log(`api listening on ${await app.getUrl()}`);
+  // After the public port, so a probe that says ready means requests are being taken.
+  const opsPort = await listenOps(app, { port: config.API_OPS_PORT, host: config.OPS_HOST });
+  logger.log(`api listening on ${await app.getUrl()}; health and metrics on :${opsPort}`);
 }
 
-startService('api', { port: 'API_PORT' }, bootstrap);
+startService('api', { port: 'API_PORT', opsPort: 'API_OPS_PORT' }, bootstrap);

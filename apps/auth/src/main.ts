@@ -5,6 +5,7 @@ import {
   exitGracefullyOnSignals,
   HealthService,
   httpDrainOf,
+  listenOps,
   loadEnvOrExit,
   startService,
 } from '@dify/platform';
@@ -24,7 +25,9 @@ async function bootstrap(): Promise<void> {
     graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   });
   await app.listen(config.AUTH_PORT, config.HOST);
-  logger.log(`auth listening on ${await app.getUrl()}`);
+  // After the public port, so a probe that says ready means requests are being taken.
+  const opsPort = await listenOps(app, { port: config.AUTH_OPS_PORT, host: config.OPS_HOST });
+  logger.log(`auth listening on ${await app.getUrl()}; health and metrics on :${opsPort}`);
 }
 
-startService('auth', { port: 'AUTH_PORT' }, bootstrap);
+startService('auth', { port: 'AUTH_PORT', opsPort: 'AUTH_OPS_PORT' }, bootstrap);

@@ -23,6 +23,7 @@ export * from './http/client-version-gate';
 export * from './http/graceful-shutdown';
 export * from './http/http-app.factory';
 export * from './http/ops-context.factory';
+export * from './http/ops-listener';
 export * from './http/protocol-paths';
 export * from './http/request-context';
 export * from './http/routed-path';

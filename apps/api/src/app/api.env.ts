@@ -2,6 +2,7 @@ import {
   databaseEnv,
   env,
   listenEnv,
+  opsListenEnv,
   loggingEnv,
   publicUrlEnv,
   redisEnv,
@@ -21,6 +22,7 @@ export const apiEnvSchema = {
   ...redisEnv,
   ...loggingEnv,
   ...listenEnv,
+  ...opsListenEnv,
   ...shutdownEnv,
   ...secretKeyEnv,
   ...publicUrlEnv,
@@ -31,6 +33,10 @@ export const apiEnvSchema = {
   ...bearerApiEnv,
   ...systemEnv,
   API_PORT: env.port({ description: 'HTTP port of the api gateway', default: 5001 }),
+  API_OPS_PORT: env.port({
+    description: 'Health and metrics listener of the api gateway, on OPS_HOST',
+    default: 5005,
+  }),
   AUTH_INTERNAL_URL: env.url({
     description: 'Where the gateway reaches the auth service',
     default: 'http://127.0.0.1:5002',

@@ -11,6 +11,7 @@ import type { TrustedProxies } from '../client-ip/trusted-proxies';
 import { registerBodyDepthLimit } from './body-depth';
 import { isOutdatedDifyctl } from './client-version-gate';
 import { HttpDrain } from './http-drain';
+import { attachOpsListener } from './ops-listener';
 import { isDeviceProtocolPath, isVersionGatedPath } from './protocol-paths';
 import { routedPath } from './routed-path';
 import { registerSecurityHeaders } from './security-headers';
@@ -159,6 +160,7 @@ async function configure(app: NestFastifyApplication, options: HttpAppOptions): 
     strictTransportSecurity: options.strictTransportSecurity ?? false,
   });
   registerBodyDepthLimit(fastify);
+  attachOpsListener(app);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestDuration.observe(
       {
