@@ -1,6 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
-  CONSOLE_COOKIES,
   ConsoleCookies,
   ConsoleSessionService,
   CsrfGuard,
@@ -39,7 +38,7 @@ export class SessionController {
     @ReqContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ result: 'success' }> {
-    const refreshToken = request.cookies[CONSOLE_COOKIES.refresh];
+    const refreshToken = this.cookies.read(request, 'refresh');
     if (!refreshToken) {
       throw new IdentityError(
         IDENTITY_ERROR_CODES.invalidRefreshToken,
@@ -61,8 +60,8 @@ export class SessionController {
   ): Promise<{ result: 'success' }> {
     await this.sessions.logout(
       {
-        refreshToken: request.cookies[CONSOLE_COOKIES.refresh],
-        accessToken: request.cookies[CONSOLE_COOKIES.access],
+        refreshToken: this.cookies.read(request, 'refresh'),
+        accessToken: this.cookies.read(request, 'access'),
       },
       context,
     );
