@@ -35,9 +35,19 @@ function tail(file, lines = 25) {
 
 /**
  * Starts `node <script>` with exactly `env` (nothing inherited but what the caller passes) and
- * waits until `GET <readyPath>` answers 200 on `port`.
+ * waits until `GET /health/ready` answers 200 on `healthPort` (api and auth serve health on a
+ * port of their own; the baseline on its only one).
  */
-export async function startProcess({ name, root, script, args = [], env, port, logDir }) {
+export async function startProcess({
+  name,
+  root,
+  script,
+  args = [],
+  env,
+  port,
+  healthPort = port,
+  logDir,
+}) {
   const logFile = join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
   const child = spawn(process.execPath, [script, ...args], {
@@ -77,7 +87,7 @@ export async function startProcess({ name, root, script, args = [], env, port, l
         `${name} exited during start (${JSON.stringify(exit)}); end of ${logFile}:\n${tail(logFile)}`,
       );
     }
-    const response = await fetch(`${url}/health/ready`, {
+    const response = await fetch(`http://127.0.0.1:${healthPort}/health/ready`, {
       signal: AbortSignal.timeout(2_000),
     }).catch(() => undefined);
     if (response?.status === 200) return service;

@@ -173,6 +173,7 @@ async function main() {
   ]);
 
   const [authPort, apiPort, baselinePort] = [await freePort(), await freePort(), await freePort()];
+  const [authOpsPort, apiOpsPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const common = {
     PATH: process.env.PATH ?? '',
@@ -209,13 +210,20 @@ async function main() {
     name: 'auth',
     script: 'dist/auth/main.js',
     port: authPort,
-    env: { ...common, AUTH_PORT: String(authPort) },
+    healthPort: authOpsPort,
+    env: { ...common, AUTH_PORT: String(authPort), AUTH_OPS_PORT: String(authOpsPort) },
   });
   const api = await start({
     name: 'api',
     script: 'dist/api/main.js',
     port: apiPort,
-    env: { ...common, API_PORT: String(apiPort), AUTH_INTERNAL_URL: auth.url },
+    healthPort: apiOpsPort,
+    env: {
+      ...common,
+      API_PORT: String(apiPort),
+      API_OPS_PORT: String(apiOpsPort),
+      AUTH_INTERNAL_URL: auth.url,
+    },
   });
 
   log(`seeding ${BASELINE_DEVICES} pending device codes for the baseline`);

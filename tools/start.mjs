@@ -19,9 +19,23 @@ const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 // Each service, the variable holding its port, and that port's default.
+// api and auth serve health and metrics on a port of their own, bound on OPS_HOST; worker and beat
+// have only that one listener, on HOST.
 const SERVICES = [
-  { name: 'api', portVar: 'API_PORT', defaultPort: 5001 },
-  { name: 'auth', portVar: 'AUTH_PORT', defaultPort: 5002 },
+  {
+    name: 'api',
+    portVar: 'API_PORT',
+    defaultPort: 5001,
+    opsPortVar: 'API_OPS_PORT',
+    defaultOpsPort: 5005,
+  },
+  {
+    name: 'auth',
+    portVar: 'AUTH_PORT',
+    defaultPort: 5002,
+    opsPortVar: 'AUTH_OPS_PORT',
+    defaultOpsPort: 5006,
+  },
   { name: 'worker', portVar: 'WORKER_HEALTH_PORT', defaultPort: 5003 },
   { name: 'beat', portVar: 'BEAT_HEALTH_PORT', defaultPort: 5004 },
 ];
@@ -151,8 +165,8 @@ function startService(service, env, onUnexpectedExit) {
 }
 
 // 0.0.0.0 and :: mean "every interface", which is not an address to connect to.
-function probeHost(env) {
-  const host = env.HOST || '0.0.0.0';
+function probeHost(bound) {
+  const host = bound || '0.0.0.0';
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return host.includes(':') ? `[${host}]` : host;
@@ -256,18 +270,20 @@ async function bringUp() {
   await runStep('building (node tools/build.mjs)', ['tools/build.mjs'], env);
   await runStep('applying migrations (node dist/migrate/main.js)', ['dist/migrate/main.js'], env);
 
-  const host = probeHost(env);
   const started = SERVICES.map((service) => {
     const port = Number(env[service.portVar] || service.defaultPort);
+    const healthUrl = service.opsPortVar
+      ? `http://${probeHost(env.OPS_HOST || '127.0.0.1')}:${Number(env[service.opsPortVar] || service.defaultOpsPort)}`
+      : `http://${probeHost(env.HOST)}:${port}`;
     const child = startService(service, env, (name, how) =>
       shutdown(1, `${name} exited unexpectedly (${how}); stopping everything`),
     );
-    return { ...service, port, child };
+    return { ...service, port, healthUrl, child };
   });
 
   const readiness = await Promise.all(
-    started.map(({ port, child }) =>
-      waitReady(`http://${host}:${port}/health/ready`, child, READY_TIMEOUT_MS),
+    started.map(({ healthUrl, child }) =>
+      waitReady(`${healthUrl}/health/ready`, child, READY_TIMEOUT_MS),
     ),
   );
   if (shuttingDown) return;
@@ -288,8 +304,9 @@ async function bringUp() {
       `  api            ${url('api')}`,
       `  device page    ${webUrl}/device  (where a person approves a CLI sign-in; /signin to sign in)`,
       `  auth           ${url('auth')}  (internal; the api proxies to it)`,
-      `  worker health  ${url('worker', '/health/ready')}`,
-      `  beat health    ${url('beat', '/health/ready')}`,
+      ...started.map(
+        ({ name, healthUrl }) => `  ${`${name} health`.padEnd(15)}${healthUrl}/health/ready`,
+      ),
       'Create the first account with:',
       "  npm run accounts -- create --email you@example.com --name You --password '<a strong password>'",
       'Then sign in from a terminal (it prints a code to approve on the device page):',

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { AUDIT_EVENTS, AuditTrail } from '@dify/audit';
 import {
   AccountRepository,
   ConsoleSessionRepository,
@@ -8,8 +9,16 @@ import {
 } from '@dify/db';
 import { DomainError } from '@dify/domain';
 import { AccountService, PasswordHasher } from '@dify/identity';
-import { databaseEnv, loadEnvOrExit, redisEnv, redisOptionsFromUrl } from '@dify/platform';
+import {
+  bullRootOptions,
+  databaseEnv,
+  loadEnvOrExit,
+  redisEnv,
+  redisOptionsFromUrl,
+} from '@dify/platform';
+import { QUEUES } from '@dify/queue-contracts';
 import { AccountTokenRevoker, BearerCacheStore } from '@dify/tokens';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { parseAccountCommandLine, required, UsageError, USAGE } from './account-command-line';
@@ -71,7 +80,13 @@ async function main(): Promise<void> {
   }
 }
 
-/** Bans the account, then revokes its device tokens and evicts them from the bearer cache. */
+/** The command's own output says what it did; the audit row is the lasting record. */
+const NO_AUDIT_LOG_LINE = { info: (): void => undefined };
+
+/**
+ * Bans the account, then revokes its device tokens and evicts them from the bearer cache, and
+ * records `account.disabled` for the worker to write to the audit trail.
+ */
 async function disable(
   dataSource: DataSource,
   accounts: AccountService,
@@ -83,6 +98,10 @@ async function disable(
     keyPrefix: config.REDIS_KEY_PREFIX,
     maxRetriesPerRequest: 2,
   });
+  const auditQueue = new Queue(
+    QUEUES.audit,
+    bullRootOptions({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
+  );
   try {
     const accountId = await accounts.disable(email);
     const revoked = await new AccountTokenRevoker(
@@ -90,8 +109,14 @@ async function disable(
       new OAuthAccessTokenRepository(dataSource),
       new BearerCacheStore(redis),
     ).revokeAll(accountId);
+    await new AuditTrail(auditQueue, 'accounts', NO_AUDIT_LOG_LINE).record({
+      event: AUDIT_EVENTS.accountDisabled,
+      accountId,
+      payload: { revoked_device_tokens: revoked.length },
+    });
     out(`disabled ${accountId}; revoked ${revoked.length} device tokens`);
   } finally {
+    await auditQueue.close();
     await redis.quit().catch(() => redis.disconnect());
   }
 }

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { isolatedKeyPrefix, runBuiltCommand, ServiceProcess, signInToConsole } from '@dify/testing';
+import { dataSourceOptions } from '@dify/db';
+import {
+  isolatedKeyPrefix,
+  runBuiltCommand,
+  ServiceProcess,
+  signInToConsole,
+  testEnvironment,
+  waitFor,
+} from '@dify/testing';
+import { DataSource } from 'typeorm';
 
 /**
  * Disabling an account from the operator command ends it everywhere at once: its device tokens
@@ -10,6 +19,8 @@ describe('disabling an account (accounts command, api and auth processes)', () =
   const password = 'disable-me-pass-1';
   let api: ServiceProcess;
   let auth: ServiceProcess;
+  let worker: ServiceProcess;
+  let db: DataSource;
   // Buckets and caches of its own (other suites ask for codes from this address too); the
   // command must evict from the same cache the gateway reads.
   const redis = { REDIS_KEY_PREFIX: isolatedKeyPrefix('account-disable') };
@@ -18,10 +29,15 @@ describe('disabling an account (accounts command, api and auth processes)', () =
   beforeAll(async () => {
     auth = await ServiceProcess.start('auth', redis);
     api = await ServiceProcess.start('api', { ...redis, AUTH_INTERNAL_URL: auth.baseUrl });
+    worker = await ServiceProcess.start('worker', { ...redis, WORKER_QUEUES: 'audit' });
+    db = await new DataSource(
+      dataSourceOptions({ url: testEnvironment().databaseUrl, poolMax: 2, applicationName: 'e2e' }),
+    ).initialize();
   });
 
   afterAll(async () => {
-    await Promise.all([api?.stop(), auth?.stop()]);
+    await Promise.all([api?.stop(), auth?.stop(), worker?.stop()]);
+    await db?.destroy();
   });
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -74,6 +90,18 @@ describe('disabling an account (accounts command, api and auth processes)', () =
     expect(disabled.stderr).toBe('');
     expect(disabled.status).toBe(0);
     expect(disabled.stdout).toContain('revoked 2 device tokens');
+    const accountId = /disabled ([0-9a-f-]{36})/.exec(disabled.stdout)?.[1];
+    const recorded = await waitFor(
+      async () => {
+        const rows: { service: string; payload: Record<string, unknown> }[] = await db.query(
+          `SELECT service, payload FROM audit_logs WHERE event = 'account.disabled' AND account_id = $1`,
+          [accountId],
+        );
+        return rows.length > 0 ? rows : undefined;
+      },
+      { description: 'the account.disabled audit row' },
+    );
+    expect(recorded).toEqual([{ service: 'accounts', payload: { revoked_device_tokens: 2 } }]);
 
     for (const token of tokens) expect((await account(token)).status).toBe(401);
     const profile = await fetch(`${api.baseUrl}/console/api/account/profile`, {

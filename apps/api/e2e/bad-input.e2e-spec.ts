@@ -66,7 +66,7 @@ describe('bad input (api and auth processes)', () => {
 
   async function expectAlive(): Promise<void> {
     for (const service of [api, auth]) {
-      expect((await fetch(`${service.baseUrl}/health/live`)).status).toBe(200);
+      expect((await fetch(`${service.opsUrl}/health/live`)).status).toBe(200);
     }
   }
 
@@ -266,7 +266,7 @@ describe('bad input (api and auth processes)', () => {
       const outcome = await waitFor(
         async () => {
           if (exited) return 'exited';
-          const ready = await fetch(`${service.baseUrl}/health/ready`).catch(() => undefined);
+          const ready = await fetch(`${service.opsUrl}/health/ready`).catch(() => undefined);
           return ready?.status === 200 ? 'ready' : undefined;
         },
         { timeoutMs: 20_000, description: `${name} to exit or become ready` },

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { httpDrainOf } from '@dify/http-edge';
+import { httpDrainOf, listenOps } from '@dify/http-edge';
 import {
   captureConsole,
   createServiceLogger,
@@ -24,7 +24,9 @@ async function bootstrap(): Promise<void> {
     graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   });
   await app.listen(config.API_PORT, config.HOST);
-  logger.log(`api listening on ${await app.getUrl()}`);
+  // After the public port, so a probe that says ready means requests are being taken.
+  const opsPort = await listenOps(app, { port: config.API_OPS_PORT, host: config.OPS_HOST });
+  logger.log(`api listening on ${await app.getUrl()}; health and metrics on :${opsPort}`);
 }
 
-startService('api', { port: 'API_PORT' }, bootstrap);
+startService('api', { port: 'API_PORT', opsPort: 'API_OPS_PORT' }, bootstrap);

@@ -1,4 +1,10 @@
-import { isolatedKeyPrefix, type RawHttpAnswer, sendRawHttp, ServiceProcess } from '@dify/testing';
+import {
+  isolatedKeyPrefix,
+  pathSpellings,
+  type RawHttpAnswer,
+  sendRawHttp,
+  ServiceProcess,
+} from '@dify/testing';
 
 const CODE_BODY = Buffer.from(JSON.stringify({ client_id: 'difyctl', device_label: 'laptop' }));
 
@@ -72,14 +78,23 @@ describe('path-based policies follow the routed path', () => {
       '/v1/oauth/device/%63ode',
       'http://x/openapi/v1/oauth/device/code',
       'http://x/v1/oauth/device/c%6fde',
+      // Each letter of each segment encoded in turn, and the absolute form, of both paths.
+      ...['/openapi/v1/oauth/device/code', '/v1/oauth/device/code'].flatMap((path) =>
+        pathSpellings(path, 'x').map((spelling) => spelling.target),
+      ),
     ];
     for (const target of spellings) {
       const answer = await postCode(auth.port, target);
       expect({ target, status: answer.status }).toEqual({ target, status: 429 });
       expect(answer.text).toContain('"error":"rate_limited"');
     }
-    // Through the gateway too: it proxies the encoded spelling and auth charges the same bucket.
-    expect((await postCode(api.port, '/openapi/v1/oauth/device/%63ode')).status).toBe(429);
+    // Through the gateway too: it proxies every spelling and auth charges the same bucket.
+    for (const target of spellings) {
+      expect({ target, status: (await postCode(api.port, target)).status }).toEqual({
+        target,
+        status: 429,
+      });
+    }
   });
 
   it('gates an old difyctl and sets the API headers on an absolute-form target', async () => {

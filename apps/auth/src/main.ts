@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { httpDrainOf } from '@dify/http-edge';
+import { httpDrainOf, listenOps } from '@dify/http-edge';
 import {
   captureConsole,
   createServiceLogger,
@@ -24,7 +24,9 @@ async function bootstrap(): Promise<void> {
     graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   });
   await app.listen(config.AUTH_PORT, config.HOST);
-  logger.log(`auth listening on ${await app.getUrl()}`);
+  // After the public port, so a probe that says ready means requests are being taken.
+  const opsPort = await listenOps(app, { port: config.AUTH_OPS_PORT, host: config.OPS_HOST });
+  logger.log(`auth listening on ${await app.getUrl()}; health and metrics on :${opsPort}`);
 }
 
-startService('auth', { port: 'AUTH_PORT' }, bootstrap);
+startService('auth', { port: 'AUTH_PORT', opsPort: 'AUTH_OPS_PORT' }, bootstrap);

@@ -1,3 +1,4 @@
+import { consoleCookieNames } from '@dify/domain';
 import { randomUUID } from 'node:crypto';
 import {
   type CookieJar,
@@ -16,6 +17,9 @@ import {
   waitForView,
   type WatchedPage,
 } from './browser-harness';
+
+// The pages are served over http here, so the cookies carry their plain names.
+const HTTP_COOKIES = consoleCookieNames({ secure: false });
 
 interface CodeResponse {
   device_code: string;
@@ -148,12 +152,10 @@ describe('the /device and /signin pages in a real browser', () => {
   /** A browser that already holds a console session (signed in through the API). */
   async function signedIn(watched: WatchedPage): Promise<CookieJar> {
     const jar = await signInToConsole(webUrl, email, password);
-    const cookies = ['console_access_token', 'console_refresh_token', 'csrf_token'].flatMap(
-      (name) => {
-        const value = jar.get(name);
-        return value ? [{ name, value, url: webUrl }] : [];
-      },
-    );
+    const cookies = Object.values(jar.names).flatMap((name) => {
+      const value = jar.get(name);
+      return value ? [{ name, value, url: webUrl }] : [];
+    });
     await watched.context.addCookies(cookies);
     return jar;
   }
@@ -290,7 +292,7 @@ describe('the /device and /signin pages in a real browser', () => {
     expect(await page.getByRole('link', { name: 'Go to the Dify console' }).count()).toBe(1);
 
     // Approve carried the CSRF header, and the page never held a token or the session cookie.
-    const csrf = (await context.cookies()).find((cookie) => cookie.name === 'csrf_token');
+    const csrf = (await context.cookies()).find((cookie) => cookie.name === HTTP_COOKIES.csrf);
     expect(approvals(problems).map((request) => request.headers['x-csrf-token'])).toEqual([
       csrf?.value,
     ]);
@@ -300,7 +302,7 @@ describe('the /device and /signin pages in a real browser', () => {
     expect(token).toMatch(/^dfoa_/);
     expect(problems.apiBodies.join('\n')).not.toContain(token);
     expect(problems.apiBodies.join('\n')).not.toContain('dfoa_');
-    expect(await page.evaluate(() => document.cookie)).not.toContain('console_access_token');
+    expect(await page.evaluate(() => document.cookie)).not.toContain(HTTP_COOKIES.access);
   });
 
   it('walks the whole journey from verification_uri_complete, and the CLI gets a working token', async () => {

@@ -4,6 +4,7 @@
  * that event in two, so add names, never rename them.
  */
 export const AUDIT_EVENTS = {
+  accountDisabled: 'account.disabled',
   accountLoginFailed: 'account.login_failed',
   accountLoginSucceeded: 'account.login_succeeded',
   accountLogout: 'account.logout',

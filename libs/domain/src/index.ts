@@ -14,6 +14,18 @@ export {
   USER_CODE_ALPHABET,
 } from './device-flow/user-code.rules';
 export { DomainError } from './errors/domain.error';
+export {
+  CONSOLE_COOKIE_BASE_NAMES,
+  CONSOLE_COOKIE_PREFIXES,
+  CONSOLE_REFRESH_COOKIE_PATH,
+  consoleCookieNameCandidates,
+  consoleCookieNames,
+} from './identity/console-cookie.rules';
+export type {
+  ConsoleCookie,
+  ConsoleCookieDeployment,
+  ConsoleCookieNames,
+} from './identity/console-cookie.rules';
 export { normalizeEmail } from './identity/email.rules';
 export type { RandomBytesSource } from './ids/random-bytes.source';
 export { generateUuidV7, UuidV7Generator } from './ids/uuid-v7.generator';

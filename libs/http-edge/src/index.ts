@@ -9,6 +9,7 @@ export * from './errors/validation';
 export * from './http/body-depth';
 export * from './http/client-version-gate';
 export * from './http/http-app.factory';
+export * from './http/ops-listener';
 export * from './http/http-drain';
 export * from './http/request-context';
 export * from './http/security-headers';

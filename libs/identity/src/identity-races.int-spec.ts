@@ -1,3 +1,4 @@
+import { CONSOLE_COOKIE_BASE_NAMES } from '@dify/domain';
 import { randomUUID } from 'node:crypto';
 import { type DynamicModule } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -35,7 +36,7 @@ const SETTINGS: IdentitySettings = {
   loginFailuresPerEmail: FAILURES_PER_EMAIL,
   loginFailuresPerIp: 1_000,
   loginLockoutSeconds: 900,
-  cookies: { secure: false },
+  cookies: { secure: false, names: CONSOLE_COOKIE_BASE_NAMES },
 };
 
 /** Bursts against one account: the sign-in lockout and the workspace switch. */

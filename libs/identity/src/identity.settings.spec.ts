@@ -15,7 +15,14 @@ const values: IdentityEnvValues = {
 
 describe('identitySettingsFrom', () => {
   it('uses host-only, non-Secure cookies on plain http', () => {
-    expect(identitySettingsFrom(values).cookies).toEqual({ secure: false });
+    expect(identitySettingsFrom(values).cookies).toEqual({
+      secure: false,
+      names: {
+        access: 'console_access_token',
+        refresh: 'console_refresh_token',
+        csrf: 'csrf_token',
+      },
+    });
   });
 
   it('makes cookies Secure when the public web or API URL is https', () => {
@@ -27,6 +34,18 @@ describe('identitySettingsFrom', () => {
       identitySettingsFrom({ ...values, CONSOLE_API_URL: 'HTTPS://api.example.com' }).cookies
         .secure,
     ).toBe(true);
+  });
+
+  it('names the cookies __Host- on https, __Secure- once they carry a domain', () => {
+    const https = { ...values, CONSOLE_API_URL: 'https://console.example.com' };
+    expect(identitySettingsFrom(https).cookies.names).toEqual({
+      access: '__Host-console_access_token',
+      refresh: '__Secure-console_refresh_token',
+      csrf: '__Host-csrf_token',
+    });
+    expect(
+      identitySettingsFrom({ ...https, COOKIE_DOMAIN: 'example.com' }).cookies.names.csrf,
+    ).toBe('__Secure-csrf_token');
   });
 
   it('scopes cookies to COOKIE_DOMAIN when set', () => {

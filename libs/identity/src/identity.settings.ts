@@ -1,3 +1,4 @@
+import { consoleCookieNames, type ConsoleCookieNames } from '@dify/domain';
 import { env } from '@dify/platform';
 
 /** Console sign-in variables (docs/console.md, "Settings"). */
@@ -55,6 +56,8 @@ export interface CookieSettings {
   /** Secure cookies once the public URLs are https. */
   readonly secure: boolean;
   readonly domain?: string;
+  /** The names the deployment gives the session cookies (`__Host-` on https, see consoleCookieNames). */
+  readonly names: ConsoleCookieNames;
 }
 
 /** Injection token of the identity settings. */
@@ -84,10 +87,15 @@ export function identitySettingsFrom(values: IdentityEnvValues): IdentitySetting
     loginFailuresPerEmail: values.LOGIN_FAILURES_PER_EMAIL,
     loginFailuresPerIp: values.LOGIN_FAILURES_PER_IP,
     loginLockoutSeconds: values.LOGIN_LOCKOUT_SECONDS,
-    cookies: {
+    cookies: cookieSettings(
       // The cookies are set by the API origin and read by pages on the web origin.
-      secure: https(values.CONSOLE_API_URL) || https(values.CONSOLE_WEB_URL),
-      ...(values.COOKIE_DOMAIN ? { domain: values.COOKIE_DOMAIN } : {}),
-    },
+      https(values.CONSOLE_API_URL) || https(values.CONSOLE_WEB_URL),
+      values.COOKIE_DOMAIN,
+    ),
   };
+}
+
+function cookieSettings(secure: boolean, domain: string): CookieSettings {
+  const scope = { secure, ...(domain ? { domain } : {}) };
+  return { ...scope, names: consoleCookieNames(scope) };
 }

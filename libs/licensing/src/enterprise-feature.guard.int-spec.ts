@@ -52,7 +52,7 @@ describe('EnterpriseFeatureGuard (real HTTP app and Redis)', () => {
           service: 'licensing-test',
           logLevel: 'silent',
           redis: { url: redisUrl, keyPrefix: prefix },
-          http: true,
+          healthOnMainPort: false,
         }),
         LicensingModule.forRoot({ licenseKey: '', publicKeyPem: '', expiringDays: 30 }),
         RateLimitModule,

@@ -22,6 +22,7 @@ export * from './logging/secret-text';
 export * from './metrics/metrics.service';
 export * from './process/graceful-shutdown';
 export * from './process/ops-context.factory';
+export * from './process/ops-listener.error';
 export * from './process/start-up-failure';
 export * from './queue/queue-connection';
 export * from './rate-limit/rate-limit-exceeded.error';

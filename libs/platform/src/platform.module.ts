@@ -13,8 +13,11 @@ export interface PlatformOptions {
   readonly service: string;
   readonly logLevel: string;
   readonly redis: RedisSettings;
-  /** HTTP apps serve health and metrics through their router; contexts through an OpsServer. */
-  readonly http: boolean;
+  /**
+   * Also answer /health/live and /health/ready on an HTTP app's public port. Health and metrics are
+   * always on the process's ops listener.
+   */
+  readonly healthOnMainPort: boolean;
   /** Readiness checks besides Redis, provided by the process's other modules (e.g. Postgres). */
   readonly healthIndicators?: readonly Type<HealthIndicator>[];
   /** Whether this process consumes jobs (worker) or only adds them; producers by default. */
@@ -40,7 +43,7 @@ export class PlatformModule {
         }),
         RedisModule.forRoot(options.redis),
         HealthModule.forRoot({
-          http: options.http,
+          probesOnMainPort: options.healthOnMainPort,
           indicators: [...(options.healthIndicators ?? []), RedisHealthIndicator],
         }),
         BullModule.forRoot(bullRootOptions(options.redis, options.queueRole ?? 'producer')),

@@ -1,3 +1,9 @@
+import {
+  type ConsoleCookie,
+  CONSOLE_COOKIE_BASE_NAMES,
+  type ConsoleCookieNames,
+} from '@dify/domain';
+
 /** A cookie as a browser received it: value and attributes, for assertions. */
 export interface ReceivedCookie {
   readonly name: string;
@@ -19,10 +25,23 @@ export function parseSetCookie(header: string): ReceivedCookie {
 
 /**
  * The cookies one browser holds for the gateway: stores what responses set (and drops what they
- * clear) and sends them back, like a browser would for same-origin requests.
+ * clear) and sends them back, like a browser would for same-origin requests. It knows the names
+ * the deployment gives the console cookies (consoleCookieNames; plain on http, the default).
  */
 export class CookieJar {
   private readonly cookies = new Map<string, string>();
+
+  constructor(readonly names: ConsoleCookieNames = CONSOLE_COOKIE_BASE_NAMES) {}
+
+  /** A console session cookie, by the deployment's name for it. */
+  session(cookie: ConsoleCookie): string | undefined {
+    return this.cookies.get(this.names[cookie]);
+  }
+
+  /** The headers a signed-in page sends on a state-changing call: the cookies and the CSRF echo. */
+  sessionHeaders(): Record<string, string> {
+    return { cookie: this.header(), 'x-csrf-token': this.session('csrf') ?? '' };
+  }
 
   /** Stores the response's cookies and answers them as received. */
   store(response: Response): ReceivedCookie[] {
@@ -48,7 +67,7 @@ export class CookieJar {
   }
 
   copy(): CookieJar {
-    const jar = new CookieJar();
+    const jar = new CookieJar(this.names);
     for (const [name, value] of this.cookies) jar.set(name, value);
     return jar;
   }

@@ -9,6 +9,7 @@ export * from './readme-env';
 export * from './cookie-jar';
 export * from './console-session';
 export * from './fuzz/hostile-request';
+export * from './fuzz/path-spellings';
 export * from './fuzz/raw-http';
 export * from './fuzz/secret-scan';
 export * from './clusters/throwaway-postgres';

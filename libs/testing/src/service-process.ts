@@ -15,6 +15,12 @@ const PORT_VARIABLE: Readonly<Record<ServiceName, string>> = {
   beat: 'BEAT_HEALTH_PORT',
 };
 
+/** api and auth serve health and metrics on a listener of their own; worker and beat have one. */
+const OPS_PORT_VARIABLE: Readonly<Partial<Record<ServiceName, string>>> = {
+  api: 'API_OPS_PORT',
+  auth: 'AUTH_OPS_PORT',
+};
+
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 export interface ExitStatus {
@@ -52,6 +58,8 @@ export class ServiceProcess {
   private constructor(
     readonly name: ServiceName,
     readonly port: number,
+    /** Where health and metrics answer: the ops listener, or the only listener of worker and beat. */
+    readonly opsPort: number,
     private readonly child: ChildProcess,
   ) {
     for (const stream of [child.stdout, child.stderr]) {
@@ -69,23 +77,31 @@ export class ServiceProcess {
     { waitUntilReady = true, port: chosenPort }: { waitUntilReady?: boolean; port?: number } = {},
   ): Promise<ServiceProcess> {
     const port = chosenPort ?? (await freePort());
+    const opsVariable = OPS_PORT_VARIABLE[name];
+    const opsPort = opsVariable ? await freePort() : port;
     const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', name, 'main.js')], {
       cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '',
         ...sharedServiceEnv(),
         [PORT_VARIABLE[name]]: String(port),
+        ...(opsVariable ? { [opsVariable]: String(opsPort) } : {}),
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const service = new ServiceProcess(name, port, child);
+    const service = new ServiceProcess(name, port, opsPort, child);
     if (waitUntilReady) await service.waitUntilReady();
     return service;
   }
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Health and metrics: `${opsUrl}/health/ready`, `${opsUrl}/metrics`. */
+  get opsUrl(): string {
+    return `http://127.0.0.1:${this.opsPort}`;
   }
 
   get pid(): number | undefined {
@@ -102,7 +118,7 @@ export class ServiceProcess {
             `${this.name} exited (${JSON.stringify(exited)}):\n${this.lines.join('\n')}`,
           );
         }
-        const response = await fetch(`${this.baseUrl}/health/ready`).catch(() => undefined);
+        const response = await fetch(`${this.opsUrl}/health/ready`).catch(() => undefined);
         return response?.status === 200;
       },
       { timeoutMs, description: `${this.name} to become ready` },

@@ -72,7 +72,7 @@ describe('gateway proxy faults', () => {
     (await fetch(`${api.baseUrl}/.well-known/oauth-authorization-server`)).status === 200;
 
   const gatewayServesItsOwnRoutes = async () => {
-    expect((await fetch(`${api.baseUrl}/health/live`)).status).toBe(200);
+    expect((await fetch(`${api.opsUrl}/health/live`)).status).toBe(200);
     expect((await fetch(`${api.baseUrl}/openapi/v1/_health`)).status).toBe(200);
   };
 

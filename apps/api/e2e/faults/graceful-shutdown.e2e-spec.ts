@@ -91,7 +91,7 @@ describe('graceful shutdown', () => {
 
     const signalled = Date.now();
     process.kill(api.pid ?? 0, 'SIGTERM');
-    await waitFor(async () => (await fetch(`${api.baseUrl}/health/ready`)).status === 503, {
+    await waitFor(async () => (await fetch(`${api.opsUrl}/health/ready`)).status === 503, {
       timeoutMs: 1_000,
       intervalMs: 20,
       description: 'readiness to flip at once',

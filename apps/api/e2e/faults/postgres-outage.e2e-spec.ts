@@ -65,7 +65,7 @@ describe('Postgres outage', () => {
     await backends.postgres.stop();
     phase = 'outage';
     const stopped = Date.now();
-    await waitFor(async () => (await fetch(`${flow.api.baseUrl}/health/ready`)).status === 503, {
+    await waitFor(async () => (await fetch(`${flow.api.opsUrl}/health/ready`)).status === 503, {
       timeoutMs: 2_000,
       description: 'api to report not-ready',
     });
@@ -76,8 +76,8 @@ describe('Postgres outage', () => {
     const resumed = Date.now();
     await waitFor(
       async () =>
-        (await fetch(`${flow.api.baseUrl}/health/ready`)).status === 200 &&
-        (await fetch(`${flow.auth.baseUrl}/health/ready`)).status === 200,
+        (await fetch(`${flow.api.opsUrl}/health/ready`)).status === 200 &&
+        (await fetch(`${flow.auth.opsUrl}/health/ready`)).status === 200,
       { timeoutMs: 5_000, description: 'both services to report ready again' },
     );
     const readyAgainMs = Date.now() - resumed;

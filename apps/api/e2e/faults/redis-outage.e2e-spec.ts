@@ -63,15 +63,16 @@ describe('Redis outage', () => {
       await ask('profile', () => flow.profile());
       await ask('login', () => flow.login());
       await ask('bearer account', () => flow.account(token));
-      await ask('api readiness', () => flow.get('/health/ready'));
-      await ask('auth readiness', () =>
-        fetch(`${flow.auth.baseUrl}/health/ready`).then(async (response) => ({
-          status: response.status,
-          ms: 0,
-          body: await response.json(),
-          headers: response.headers,
-        })),
-      );
+      for (const service of [flow.api, flow.auth]) {
+        await ask(`${service.name} readiness`, () =>
+          fetch(`${service.opsUrl}/health/ready`).then(async (response) => ({
+            status: response.status,
+            ms: 0,
+            body: await response.json(),
+            headers: response.headers,
+          })),
+        );
+      }
     }
 
     const summary = answers.map(({ route, answer }) => `${route}: ${answer.status}`);
@@ -96,8 +97,8 @@ describe('Redis outage', () => {
     const resumed = Date.now();
     await waitFor(
       async () =>
-        (await fetch(`${flow.api.baseUrl}/health/ready`)).status === 200 &&
-        (await fetch(`${flow.auth.baseUrl}/health/ready`)).status === 200,
+        (await fetch(`${flow.api.opsUrl}/health/ready`)).status === 200 &&
+        (await fetch(`${flow.auth.opsUrl}/health/ready`)).status === 200,
       { timeoutMs: 5_000, description: 'both services to report ready again' },
     );
     process.stdout.write(`redis outage: ready again ${Date.now() - resumed} ms after restart\n`);

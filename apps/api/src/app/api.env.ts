@@ -3,6 +3,7 @@ import {
   databaseEnv,
   env,
   listenEnv,
+  opsListenEnv,
   loggingEnv,
   publicUrlEnv,
   redisEnv,
@@ -20,6 +21,7 @@ export const apiEnvSchema = {
   ...redisEnv,
   ...loggingEnv,
   ...listenEnv,
+  ...opsListenEnv,
   ...shutdownEnv,
   ...secretKeyEnv,
   ...publicUrlEnv,
@@ -30,6 +32,10 @@ export const apiEnvSchema = {
   ...bearerApiEnv,
   ...systemEnv,
   API_PORT: env.port({ description: 'HTTP port of the api gateway', default: 5001 }),
+  API_OPS_PORT: env.port({
+    description: 'Health and metrics listener of the api gateway, on OPS_HOST',
+    default: 5005,
+  }),
   AUTH_INTERNAL_URL: env.url({
     description: 'Where the gateway reaches the auth service',
     default: 'http://127.0.0.1:5002',

@@ -24,7 +24,7 @@ export class ApiModule {
           service: 'api',
           logLevel: config.LOG_LEVEL,
           redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
-          http: true,
+          healthOnMainPort: config.HEALTH_ON_MAIN_PORT,
           healthIndicators: [DatabaseHealthIndicator],
         }),
         DbModule.forRoot({

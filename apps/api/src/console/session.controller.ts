@@ -1,6 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
-  CONSOLE_COOKIES,
   ConsoleCookies,
   ConsoleSessionService,
   CsrfGuard,
@@ -40,7 +39,7 @@ export class SessionController {
     @ReqContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ result: 'success' }> {
-    const refreshToken = request.cookies[CONSOLE_COOKIES.refresh];
+    const refreshToken = this.cookies.read(request, 'refresh');
     if (!refreshToken) {
       throw new IdentityError(
         IDENTITY_ERROR_CODES.invalidRefreshToken,
@@ -62,8 +61,8 @@ export class SessionController {
   ): Promise<{ result: 'success' }> {
     await this.sessions.logout(
       {
-        refreshToken: request.cookies[CONSOLE_COOKIES.refresh],
-        accessToken: request.cookies[CONSOLE_COOKIES.access],
+        refreshToken: this.cookies.read(request, 'refresh'),
+        accessToken: this.cookies.read(request, 'access'),
       },
       context,
     );

@@ -6,7 +6,7 @@ import {
   DeviceDecisionService,
   DeviceTokenService,
 } from '@dify/device-flow';
-import { ConsoleSessionService, CsrfTokens } from '@dify/identity';
+import { ConsoleCookies, ConsoleSessionService, CsrfTokens } from '@dify/identity';
 import { Logger } from 'nestjs-pino';
 import { registerDecisionAdmission } from '../device/decision-admission.hook';
 import { registerDeviceTokenRoute } from '../device/device-token.route';
@@ -30,6 +30,7 @@ export async function createAuthApp(config: AuthConfig): Promise<NestFastifyAppl
   registerDecisionAdmission(
     fastify,
     app.get(ConsoleSessionService),
+    app.get(ConsoleCookies),
     app.get(CsrfTokens),
     app.get(DeviceDecisionService),
     errors,

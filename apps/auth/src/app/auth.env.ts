@@ -3,6 +3,7 @@ import {
   databaseEnv,
   env,
   listenEnv,
+  opsListenEnv,
   loggingEnv,
   publicUrlEnv,
   redisEnv,
@@ -19,6 +20,7 @@ export const authEnvSchema = {
   ...redisEnv,
   ...loggingEnv,
   ...listenEnv,
+  ...opsListenEnv,
   ...shutdownEnv,
   ...secretKeyEnv,
   ...publicUrlEnv,
@@ -28,6 +30,10 @@ export const authEnvSchema = {
   ...tokenIssuanceEnv,
   ...deviceFlowEnv,
   AUTH_PORT: env.port({ description: 'HTTP port of the auth service', default: 5002 }),
+  AUTH_OPS_PORT: env.port({
+    description: 'Health and metrics listener of the auth service, on OPS_HOST',
+    default: 5006,
+  }),
 } as const;
 
 export type AuthConfig = EnvOf<typeof authEnvSchema>;

@@ -26,7 +26,7 @@ export class AuthModule {
           service: 'auth',
           logLevel: config.LOG_LEVEL,
           redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
-          http: true,
+          healthOnMainPort: config.HEALTH_ON_MAIN_PORT,
           healthIndicators: [DatabaseHealthIndicator],
           unloggedPaths: DEVICE_TOKEN_PATHS,
         }),

@@ -1,6 +1,6 @@
 import type { DecisionAdmission, DeviceDecisionService } from '@dify/device-flow';
 import {
-  CONSOLE_COOKIES,
+  type ConsoleCookies,
   type ConsoleSessionService,
   CSRF_HEADER,
   type CsrfTokens,
@@ -31,6 +31,7 @@ const DECISION_PATHS = new Set([
 export function registerDecisionAdmission(
   fastify: FastifyInstance,
   sessions: ConsoleSessionService,
+  cookies: ConsoleCookies,
   csrf: CsrfTokens,
   decisions: DeviceDecisionService,
   errors: ErrorEnvelopeFilter,
@@ -40,7 +41,7 @@ export function registerDecisionAdmission(
       done();
       return;
     }
-    admit(request, sessions, csrf, decisions).then(
+    admit(request, sessions, cookies, csrf, decisions).then(
       () => done(),
       (error: unknown) => errors.reply(error, request, reply),
     );
@@ -50,12 +51,13 @@ export function registerDecisionAdmission(
 async function admit(
   request: FastifyRequest,
   sessions: ConsoleSessionService,
+  cookies: ConsoleCookies,
   csrf: CsrfTokens,
   decisions: DeviceDecisionService,
 ): Promise<void> {
-  const claims = await sessions.claimsOf(request.cookies[CONSOLE_COOKIES.access]);
+  const claims = await sessions.claimsOf(cookies.read(request, 'access'));
   if (!claims) return;
-  const cookie = request.cookies[CONSOLE_COOKIES.csrf];
+  const cookie = cookies.read(request, 'csrf');
   if (!csrf.matches(claims.sid, cookie, request.headers[CSRF_HEADER])) return;
   request.decisionAdmission = await decisions.admit(claims.sub);
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { DeviceLookupService } from '@dify/device-flow';
-import { CONSOLE_COOKIES, ConsoleSessionService } from '@dify/identity';
+import { ConsoleCookies, ConsoleSessionService } from '@dify/identity';
 import { ReqContext } from '@dify/http-edge';
 import type { RequestContext } from '@dify/platform';
 import type { FastifyRequest } from 'fastify';
@@ -12,6 +12,7 @@ export class DeviceLookupController {
   constructor(
     private readonly lookups: DeviceLookupService,
     private readonly sessions: ConsoleSessionService,
+    private readonly cookies: ConsoleCookies,
   ) {}
 
   @Get(['openapi/v1/oauth/device/lookup', 'v1/oauth/device/lookup'])
@@ -33,7 +34,7 @@ export class DeviceLookupController {
    * rather than the anonymous one. A cookie that does not verify is no session: anonymous.
    */
   private async signedInAccount(request: FastifyRequest): Promise<string | undefined> {
-    const claims = await this.sessions.claimsOf(request.cookies[CONSOLE_COOKIES.access]);
+    const claims = await this.sessions.claimsOf(this.cookies.read(request, 'access'));
     if (!claims) return undefined;
     return (await this.sessions.authenticate(claims))?.accountId;
   }

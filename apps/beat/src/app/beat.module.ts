@@ -18,7 +18,7 @@ export class BeatModule {
           service: 'beat',
           logLevel: config.LOG_LEVEL,
           redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
-          http: false,
+          healthOnMainPort: false,
         }),
         ...queues.map((queue) => BullModule.registerQueue({ name: queue })),
       ],

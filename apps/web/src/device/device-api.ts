@@ -1,4 +1,4 @@
-import { CSRF_COOKIE, CSRF_HEADER, readCookie } from '../shared/cookies';
+import { CSRF_HEADER, readCsrfCookie } from '../shared/cookies';
 import { DeviceFlowError } from '../shared/device-flow.error';
 import { requestJson } from '../shared/http-client';
 
@@ -66,7 +66,7 @@ export class DeviceApi {
 
   private decide(decision: 'approve' | 'deny', userCode: string): Promise<{ status: string }> {
     // Double-submit CSRF: the readable cookie goes back as a header the browser never adds itself.
-    const csrf = readCookie(this.cookies(), CSRF_COOKIE) ?? '';
+    const csrf = readCsrfCookie(this.cookies()) ?? '';
     return requestJson<{ status: string }>(`${DEVICE}/${decision}`, {
       method: 'POST',
       body: { user_code: userCode },

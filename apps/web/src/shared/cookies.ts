@@ -14,6 +14,25 @@ export function readCookie(cookieHeader: string, name: string): string | null {
   return null;
 }
 
-/** The console's CSRF cookie: the only session cookie a page can read, sent back as a header. */
-export const CSRF_COOKIE = 'csrf_token';
+/**
+ * The console's CSRF cookie, the only session cookie a page can read, sent back as a header. The
+ * deployment names it (`__Host-csrf_token` on https, `__Secure-` with a cookie domain, plain on
+ * http); the page cannot see that setting, so it reads the strongest name present. The list is
+ * consoleCookieNameCandidates('csrf') of @dify/domain, which the browser bundle cannot import;
+ * cookies.spec.ts holds the two equal.
+ */
+export const CSRF_COOKIE_NAMES = [
+  '__Host-csrf_token',
+  '__Secure-csrf_token',
+  'csrf_token',
+] as const;
+
+/** The CSRF value the page sends back, or null without a session. */
+export function readCsrfCookie(cookieHeader: string): string | null {
+  for (const name of CSRF_COOKIE_NAMES) {
+    const value = readCookie(cookieHeader, name);
+    if (value !== null) return value;
+  }
+  return null;
+}
 export const CSRF_HEADER = 'X-CSRF-Token';

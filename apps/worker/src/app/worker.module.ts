@@ -38,7 +38,7 @@ export class WorkerModule {
           service: 'worker',
           logLevel: config.LOG_LEVEL,
           redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
-          http: false,
+          healthOnMainPort: false,
           queueRole: 'consumer',
           healthIndicators: [DatabaseHealthIndicator],
         }),

@@ -12,6 +12,7 @@ import type { TrustedProxies } from '../client-ip/trusted-proxies';
 import { registerBodyDepthLimit } from './body-depth';
 import { isOutdatedDifyctl } from './client-version-gate';
 import { HttpDrain } from './http-drain';
+import { attachOpsListener } from './ops-listener';
 import { registerSecurityHeaders } from './security-headers';
 import { ErrorEnvelopeFilter, type DomainErrorStatuses } from '../errors/error-envelope.filter';
 import { RequestValidationPipe } from '../errors/validation';
@@ -157,6 +158,7 @@ async function configure(app: NestFastifyApplication, options: HttpAppOptions): 
     strictTransportSecurity: options.strictTransportSecurity ?? false,
   });
   registerBodyDepthLimit(fastify);
+  attachOpsListener(app);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestDuration.observe(
       {

@@ -5,7 +5,7 @@ import { Strategy } from 'passport-jwt';
 import { IDENTITY_SETTINGS, type IdentitySettings } from '../identity.settings';
 import type { ConsoleAccessClaims, ConsoleIdentity } from '../sessions/console-identity';
 import { accessClaimsOf, ConsoleSessionService } from '../sessions/console-session.service';
-import { CONSOLE_COOKIES } from './console-cookies';
+import { ConsoleCookies } from './console-cookies';
 
 export const CONSOLE_JWT_STRATEGY = 'console-jwt';
 
@@ -18,9 +18,10 @@ export class ConsoleJwtStrategy extends PassportStrategy(Strategy, CONSOLE_JWT_S
   constructor(
     @Inject(IDENTITY_SETTINGS) settings: IdentitySettings,
     private readonly sessions: ConsoleSessionService,
+    cookies: ConsoleCookies,
   ) {
     super({
-      jwtFromRequest: (request: FastifyRequest) => request.cookies[CONSOLE_COOKIES.access] ?? null,
+      jwtFromRequest: (request: FastifyRequest) => cookies.read(request, 'access') ?? null,
       secretOrKey: settings.secretKey,
       algorithms: ['HS256'],
       ignoreExpiration: false,

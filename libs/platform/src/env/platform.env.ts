@@ -43,6 +43,22 @@ export const listenEnv = {
   HOST: env.str({ description: 'Address the HTTP listeners bind to', default: '0.0.0.0' }),
 } as const;
 
+/**
+ * Where the HTTP apps serve health and metrics (docs/operations.md, "Health and metrics"). They
+ * tell the runtime version, memory, per-route status counts and dependency state, so they live on
+ * a listener of their own, on loopback unless the operator says otherwise.
+ */
+export const opsListenEnv = {
+  OPS_HOST: env.str({
+    description: 'Address the health and metrics listener of api and auth binds to',
+    default: '127.0.0.1',
+  }),
+  HEALTH_ON_MAIN_PORT: env.bool({
+    description: 'Also answer /health/live and /health/ready on the public port (never /metrics)',
+    default: false,
+  }),
+} as const;
+
 /** The placeholder shipped in `.env.example`; a deployment that kept it has no secret at all. */
 export const EXAMPLE_SECRET_KEY = 'change-me-to-a-random-secret-of-at-least-32-bytes';
 

@@ -1,15 +1,14 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { MetricsService } from '../metrics/metrics.service';
 import { HealthService, type ReadinessReport } from './health.service';
 
-/** Liveness, readiness and metrics for HTTP apps, at the same paths as the ops listener. */
+/**
+ * Liveness and readiness on an HTTP app's public port, at the same paths as the ops listener, for
+ * operators whose load balancer can only probe that port. Metrics are never served here.
+ */
 @Controller()
 export class HealthController {
-  constructor(
-    private readonly health: HealthService,
-    private readonly metrics: MetricsService,
-  ) {}
+  constructor(private readonly health: HealthService) {}
 
   @Get('health/live')
   live(): { status: 'ok' } {
@@ -21,11 +20,5 @@ export class HealthController {
     const report = await this.health.readiness();
     void reply.status(report.ready ? 200 : 503);
     return report;
-  }
-
-  @Get('metrics')
-  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    void reply.header('content-type', this.metrics.contentType());
-    return this.metrics.render();
   }
 }

@@ -7,8 +7,11 @@ import { HealthService } from './health.service';
 export interface HealthModuleOptions {
   /** Indicator classes provided by the process's infrastructure modules (Postgres, Redis). */
   readonly indicators: readonly Type<HealthIndicator>[];
-  /** HTTP apps serve the probes through their own router; contexts use an OpsServer. */
-  readonly http: boolean;
+  /**
+   * Also serve the probes through the app's own router. Every process serves them, and metrics,
+   * on its OpsServer.
+   */
+  readonly probesOnMainPort: boolean;
 }
 
 @Global()
@@ -17,7 +20,7 @@ export class HealthModule {
   static forRoot(options: HealthModuleOptions): DynamicModule {
     return {
       module: HealthModule,
-      controllers: options.http ? [HealthController] : [],
+      controllers: options.probesOnMainPort ? [HealthController] : [],
       providers: [
         {
           provide: HEALTH_INDICATORS,

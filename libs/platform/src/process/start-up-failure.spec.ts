@@ -1,3 +1,4 @@
+import { OpsListenerError } from './ops-listener.error';
 import { diagnoseStartupFailure } from './start-up-failure';
 
 function systemError(code: string, syscall: string, extra: object = {}): Error {
@@ -29,6 +30,18 @@ describe('diagnoseStartupFailure', () => {
     expect(diagnoseStartupFailure(systemError('ECONNREFUSED', 'connect'), variables)).toMatchObject(
       { variable: 'DATABASE_URL' },
     );
+  });
+
+  it('blames the ops port and OPS_HOST when the health and metrics listener cannot bind', () => {
+    const withOps = { port: 'API_PORT', opsPort: 'API_OPS_PORT' };
+    const inUse = new OpsListenerError(systemError('EADDRINUSE', 'listen', { port: 5005 }));
+    expect(diagnoseStartupFailure(inUse, withOps)).toEqual({
+      cause: 'port 5005 is already in use',
+      variable: 'API_OPS_PORT',
+      code: 'EADDRINUSE',
+    });
+    const noAddress = new OpsListenerError(systemError('EADDRNOTAVAIL', 'listen'));
+    expect(diagnoseStartupFailure(noAddress, withOps)).toMatchObject({ variable: 'OPS_HOST' });
   });
 
   it('names no variable when none would help', () => {

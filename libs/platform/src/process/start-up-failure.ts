@@ -1,7 +1,13 @@
+import { OpsListenerError } from './ops-listener.error';
+
 /** What a service's start-up can blame, and which variable the operator should look at. */
 export interface StartupVariables {
   /** The variable holding the port the service listens on (API_PORT, WORKER_HEALTH_PORT, ...). */
   readonly port: string;
+  /** The variable holding the port of an HTTP app's health and metrics listener (API_OPS_PORT). */
+  readonly opsPort?: string;
+  /** The variable holding the address the failed listener binds to; HOST unless said otherwise. */
+  readonly host?: string;
 }
 
 export interface StartupDiagnosis {
@@ -26,6 +32,9 @@ export function diagnoseStartupFailure(
   error: unknown,
   variables: StartupVariables,
 ): StartupDiagnosis {
+  if (error instanceof OpsListenerError && variables.opsPort) {
+    return diagnoseStartupFailure(error.cause, { port: variables.opsPort, host: 'OPS_HOST' });
+  }
   const failure = (typeof error === 'object' && error !== null ? error : {}) as SystemErrorLike;
   const inner = (failure.driverError ?? failure) as SystemErrorLike;
   const code = typeof inner.code === 'string' ? inner.code : undefined;
@@ -38,7 +47,11 @@ export function diagnoseStartupFailure(
     return { cause: `no permission to listen on port${port}`, variable: variables.port, code };
   }
   if (inner.syscall === 'listen' || code === 'EADDRNOTAVAIL') {
-    return { cause: `cannot listen: ${message}`, variable: 'HOST', ...(code ? { code } : {}) };
+    return {
+      cause: `cannot listen: ${message}`,
+      variable: variables.host ?? 'HOST',
+      ...(code ? { code } : {}),
+    };
   }
   if (code && POSTGRES_CONFIG.test(code)) {
     return { cause: `Postgres refused the connection: ${message}`, variable: 'DATABASE_URL', code };

@@ -9,8 +9,8 @@ import {
   MaxLength,
 } from 'class-validator';
 
-/** Services that produce audit events. */
-export const AUDIT_SERVICES = ['api', 'auth', 'worker', 'beat'] as const;
+/** Services that produce audit events; `accounts` is the operator's command. Wire values. */
+export const AUDIT_SERVICES = ['api', 'auth', 'worker', 'beat', 'accounts'] as const;
 export type AuditService = (typeof AUDIT_SERVICES)[number];
 
 /**

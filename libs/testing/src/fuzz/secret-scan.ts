@@ -42,7 +42,7 @@ export class SecretCollector {
       this.add(match[1] === 'access_token' ? 'token' : match[1], match[2]);
     }
     for (const match of answerText.matchAll(
-      /set-cookie: (console_access_token|console_refresh_token|csrf_token)=([^;\r\n]*)/gi,
+      /set-cookie: (?:__Host-|__Secure-)?(console_access_token|console_refresh_token|csrf_token)=([^;\r\n]*)/gi,
     )) {
       this.add(match[1].toLowerCase(), match[2]);
     }
