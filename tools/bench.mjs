@@ -30,6 +30,7 @@ import {
 } from '../bench/database.mjs';
 import { DeviceCodePool, deleteKeysWithPrefix, seedBaselineDevices } from '../bench/fixtures.mjs';
 import { chooseGenerator } from '../bench/generator.mjs';
+import { round } from '../bench/load.mjs';
 import { evaluate, renderTable, writeReport } from '../bench/report.mjs';
 import baselinePoll from '../bench/scenarios/baseline-poll.mjs';
 import cachedBearer from '../bench/scenarios/cached-bearer.mjs';
@@ -197,6 +198,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 async function main() {
   const settings = options();
   const startedAt = new Date().toISOString();
+  // Others' work on a shared machine shows here; the figures are only as idle as this.
+  const loadAverageAtStart = os.loadavg().map((value) => round(value, 2));
   const runId = `${startedAt.replace(/\D/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
   logDir = join(root, 'tmp', 'bench', runId);
   mkdirSync(logDir, { recursive: true });
@@ -339,6 +342,10 @@ async function main() {
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       platform: `${os.platform()} ${os.release()}`,
       node: process.version,
+      loadAverage: {
+        atStart: loadAverageAtStart,
+        atEnd: os.loadavg().map((value) => round(value, 2)),
+      },
       ...(await serverVersions(middleware.databaseUrl, middleware.redisUrl)),
     },
     settings: {
