@@ -285,7 +285,6 @@ async function main() {
 
   const monitor = await maintenanceClient(middleware.databaseUrl);
   cleanups.push(['monitor connection', () => monitor.end()]);
-  const redisUrl = new URL(middleware.redisUrl);
   const ctx = {
     root,
     settings,
@@ -307,11 +306,7 @@ async function main() {
         env: { PATH: common.PATH, NODE_ENV: 'production', PEER_PORT: String(port), ...env },
       });
     },
-    redis: {
-      host: redisUrl.hostname,
-      port: Number(redisUrl.port || 6379),
-      db: Number(redisUrl.pathname.slice(1) || 0),
-    },
+    redisUrl: middleware.redisUrl,
     keyPrefix,
     load: {
       connections: settings.connections,

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { round } from '../load.mjs';
 import { freePort } from '../services.mjs';
@@ -74,15 +75,27 @@ export default {
     const require = createRequire(import.meta.url);
     const contracts = require(join(ctx.root, 'dist/worker/libs/queue-contracts/src/index.js'));
     const queueName = contracts.QUEUES.audit;
-    const connection = { host: ctx.redis.host, port: ctx.redis.port, db: ctx.redis.db };
+    // Each BullMQ client gets a connection of its own from the bench's Redis URL (credentials and
+    // database included); blocking worker reads need maxRetriesPerRequest: null.
+    // BullMQ leaves a connection it was handed open on close, so the bench closes them itself.
+    const opened = [];
+    const connection = () => {
+      const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
+      opened.push(redis);
+      return redis;
+    };
     const prefix = `${ctx.keyPrefix}bull`;
-    const queue = new Queue(queueName, { connection, prefix });
+    const queue = new Queue(queueName, { connection: connection(), prefix });
     const db = new pg.Client({ connectionString: ctx.database.url });
     await db.connect();
     const count = ctx.settings.auditJobs;
     const concurrency = 10;
     try {
-      const noop = new Worker(queueName, async () => {}, { connection, prefix, concurrency });
+      const noop = new Worker(queueName, async () => {}, {
+        connection: connection(),
+        prefix,
+        concurrency,
+      });
       await noop.waitUntilReady();
       let baseline;
       try {
@@ -132,6 +145,7 @@ export default {
       };
     } finally {
       await queue.close();
+      for (const redis of opened) redis.disconnect();
       await db.end();
     }
   },
