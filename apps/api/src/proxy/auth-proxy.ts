@@ -118,9 +118,9 @@ function forwardedHeaders(
  * Streams the device-flow surface to the auth service so the CLI and the browser use one origin.
  * It sees requests before the framework does (see `interceptRequest` of the HTTP app factory)
  * and forwards over a keep-alive connection pool: the gateway buffers the small request body
- * (see `readBody`) but neither parses nor re-encodes, and passes method, body, status and every response header
- * (Set-Cookie, Retry-After, Cache-Control, X-Request-Id) through untouched. Auth logs, gates
- * and answers these requests.
+ * (see `readBody`) but neither parses nor re-encodes, and passes method, body, status and
+ * every response header (Set-Cookie, Retry-After, Cache-Control, X-Request-Id) through
+ * untouched. Auth logs, gates and answers these requests.
  */
 export class AuthProxy {
   private readonly pool: Pool;
