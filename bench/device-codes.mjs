@@ -1,6 +1,6 @@
 // The device-code side of the bench: issuing codes at auth, and the pending poll request that
 // the baseline, auth and the gateway are all measured with.
-import { answerLabel, measure } from './load.mjs';
+import { answerLabel, answerMatches, measure } from './load.mjs';
 
 export const CODE_PATH = '/openapi/v1/oauth/device/code';
 export const POLL_PATH = '/openapi/v1/oauth/device/token';
@@ -14,39 +14,26 @@ export const codeRequest = {
   body: JSON.stringify({ client_id: 'difyctl', device_label: 'bench' }),
 };
 
-export function isIssued(status, body) {
-  return (status === 200 && ISSUED_CODE.test(body)) || answerLabel(status, body);
-}
+export const issued = { status: 200, body: '"device_code":"dc_' };
 
-/** Adds the device code of an issuance answer to the pool. */
+/** Adds the device code of each issuance answer to the pool. */
 export function collectCode(pool) {
-  return (status, body) => {
-    if (status !== 200) return;
-    const code = ISSUED_CODE.exec(body)?.[1];
-    if (code) pool.add(code);
-  };
-}
-
-/** One pending poll per request, each with the pool's next device code. */
-export function pollRequest(pool) {
   return {
-    method: 'POST',
-    path: POLL_PATH,
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-    setupRequest(request) {
-      request.body = `{"client_id":"difyctl","device_code":"${pool.next()}"}`;
-      return request;
-    },
+    js: ISSUED_CODE,
+    lua: '"device_code"%s*:%s*"(dc_[%w_%-]+)"',
+    into: (code) => pool.add(code),
   };
 }
 
-export function isPending(status, body) {
-  return (
-    (status === 400 && body.includes('"error":"authorization_pending"')) ||
-    answerLabel(status, body)
-  );
-}
+/** One pending poll per request; `{code}` becomes the pool's next device code. */
+export const pollRequest = {
+  method: 'POST',
+  path: POLL_PATH,
+  headers: { 'content-type': 'application/json' },
+  body: '{"client_id":"difyctl","device_code":"{code}"}',
+};
+
+export const pending = { status: 400, body: '"error":"authorization_pending"' };
 
 /**
  * Whether auth issues device codes at all; until the device flow is deployed it answers 404, and
@@ -59,7 +46,7 @@ export async function probeIssuance(authUrl) {
     body: codeRequest.body,
   });
   const body = await response.text();
-  return isIssued(response.status, body) === true
+  return answerMatches(issued, response.status, body)
     ? { ok: true }
     : {
         ok: false,
@@ -80,10 +67,10 @@ export async function fillPool({ authUrl, pool, size, connections, log }) {
   const result = await measure({
     url: authUrl,
     request: codeRequest,
-    classify: isIssued,
+    expect: issued,
+    collect: collectCode(pool),
     connections,
     amount: missing,
-    onAnswer: collectCode(pool),
   });
   if (pool.size < size * 0.98) {
     throw new Error(

@@ -6,10 +6,51 @@ import { round } from './load.mjs';
 /** Net SQL statements per request below this count as none: the rest is background noise. */
 export const SQL_ZERO = 0.001;
 
-function ratioVerdict(row, baselineRps) {
-  if (row.unavailable) return 'NOT MEASURED';
-  if (!row.target?.minRatio || !baselineRps) return '';
-  return row.load.requestsPerSecond / baselineRps >= row.target.minRatio ? 'ok' : 'MISSED';
+const verdictOf = (ok) => (ok ? 'ok' : 'MISSED');
+
+/**
+ * What a row is held to, as text, and whether it made it. Ratios are to the baseline unless the
+ * scenario brings its own reference (the worker's no-op consumer); `multipleOf` reads the other
+ * way round (our direct poll as a multiple of the peer's); `checks` are figures of their own
+ * (cold starts, memory), each with its target.
+ */
+function judge(row, results, baselineRps) {
+  const target = row.target ?? {};
+  if (row.unavailable) return { verdict: 'NOT MEASURED' };
+  const rps = row.load?.requestsPerSecond;
+  if (target.minRatio && row.reference) {
+    const ratio = round(rps / row.reference.perSecond, 3);
+    return {
+      comparison: `${ratio.toFixed(2)} × ${row.reference.name}`,
+      targetText: `≥ ${target.minRatio.toFixed(2)} ×`,
+      verdict: verdictOf(ratio >= target.minRatio),
+    };
+  }
+  if (target.minRatio) {
+    if (!baselineRps) return { verdict: 'NOT MEASURED' };
+    return {
+      targetText: `≥ ${target.minRatio.toFixed(2)} ×`,
+      verdict: verdictOf(rps / baselineRps >= target.minRatio),
+    };
+  }
+  if (target.minPerSecond) {
+    return {
+      targetText: `≥ ${target.minPerSecond}/s`,
+      verdict: verdictOf(rps >= target.minPerSecond),
+    };
+  }
+  if (target.multipleOf) {
+    const ours = results[target.multipleOf]?.load?.requestsPerSecond;
+    if (!ours) return { verdict: `NOT MEASURED (needs ${target.multipleOf})` };
+    const multiple = round(ours / rps, 2);
+    return {
+      comparison: `${target.multipleOf} = ${multiple.toFixed(2)} × this`,
+      targetText: `≥ ${target.min} ×`,
+      verdict: verdictOf(multiple >= target.min),
+    };
+  }
+  if (row.checks) return { verdict: verdictOf(row.checks.every((check) => check.ok)) };
+  return { verdict: '' };
 }
 
 /** Scenario results plus the baseline ratios and verdicts, in the order they ran. */
@@ -18,10 +59,10 @@ export function evaluate(scenarios, results) {
   return scenarios.map((scenario) => {
     const result = results[scenario.id] ?? { unavailable: 'not run' };
     const row = { id: scenario.id, title: scenario.title, target: scenario.target, ...result };
-    if (row.load && baselineRps) {
+    if (row.load && baselineRps && !row.reference && row.id !== 'flows') {
       row.ratioToBaseline = round(row.load.requestsPerSecond / baselineRps, 3);
     }
-    row.verdict = ratioVerdict(row, baselineRps);
+    Object.assign(row, judge(row, results, baselineRps));
     if (row.sql) {
       row.sql.verdict = !row.sql.methodWorks
         ? 'METHOD FAILED'
@@ -35,13 +76,14 @@ export function evaluate(scenarios, results) {
 
 const fixed = (value, digits) => (typeof value === 'number' ? value.toFixed(digits) : '—');
 
-export function renderTable(rows) {
+export function renderTable(rows, { generator }) {
   const header = [
     'scenario',
-    'req/s',
+    'per s',
     'p50 ms',
     'p99 ms',
     '× baseline',
+    'compared',
     'target',
     'result',
     'unexpected',
@@ -49,10 +91,11 @@ export function renderTable(rows) {
   const body = rows.map((row) => [
     row.title,
     fixed(row.load?.requestsPerSecond, 0),
-    fixed(row.load?.latencyMs.p50, 0),
-    fixed(row.load?.latencyMs.p99, 0),
+    fixed(row.load?.latencyMs?.p50, 0),
+    fixed(row.load?.latencyMs?.p99, 0),
     fixed(row.ratioToBaseline, 2),
-    row.target?.minRatio ? `≥ ${row.target.minRatio.toFixed(2)}` : '—',
+    row.comparison ?? '—',
+    row.targetText ?? (row.checks ? 'see below' : '—'),
     row.verdict || '—',
     row.load ? String(row.load.unexpectedAnswers + row.load.errors + row.load.timeouts) : '—',
   ]);
@@ -64,6 +107,7 @@ export function renderTable(rows) {
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
       .join('  ');
   const out = [
+    `load generator: ${generator}`,
     line(header),
     widths.map((width) => '─'.repeat(width)).join('  '),
     ...body.map(line),
@@ -71,6 +115,12 @@ export function renderTable(rows) {
 
   for (const row of rows) {
     if (row.unavailable) out.push(`  ${row.id}: NOT MEASURED: ${row.unavailable}`);
+    for (const check of row.checks ?? []) {
+      out.push(
+        `  ${row.id}: ${check.label}: ${check.value}${check.unit ? ` ${check.unit}` : ''} ` +
+          `(target ${check.target}${check.unit ? ` ${check.unit}` : ''})  ${verdictOf(check.ok)}`,
+      );
+    }
     const kinds = row.load?.unexpectedByKind ?? {};
     if (Object.keys(kinds).length > 0) {
       out.push(`  ${row.id}: answers other than the expected one: ${JSON.stringify(kinds)}`);

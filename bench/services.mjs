@@ -1,6 +1,7 @@
 // Child processes of one bench run: the built services (dist/<name>/main.js) and the baseline
 // server. Each writes its output to a log file, so a chatty service never costs the load
 // generator any CPU, and a failed start can show the end of its log.
+import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -47,9 +48,11 @@ export async function startProcess({
   port,
   healthPort = port,
   logDir,
+  readyPollMs = 200,
 }) {
   const logFile = join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [script, ...args], {
     cwd: root,
     env,
@@ -90,11 +93,23 @@ export async function startProcess({
     const response = await fetch(`http://127.0.0.1:${healthPort}/health/ready`, {
       signal: AbortSignal.timeout(2_000),
     }).catch(() => undefined);
-    if (response?.status === 200) return service;
+    if (response?.status === 200) {
+      // Spawn to the first ready answer: the cold start, up to one poll interval late.
+      service.readyMs = Math.round(performance.now() - spawnedAt);
+      return service;
+    }
     if (Date.now() > deadline) {
       await service.stop();
       throw new HarnessError(`${name} was not ready within ${READY_TIMEOUT_MS} ms; see ${logFile}`);
     }
-    await sleep(200);
+    await sleep(readyPollMs);
   }
+}
+
+/** Resident set size of a process in MB, from /proc (Linux). */
+export function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
+  if (!Number.isFinite(kb)) throw new HarnessError(`no VmRSS for process ${pid}`);
+  return Math.round((kb / 1024) * 10) / 10;
 }

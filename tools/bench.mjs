@@ -4,18 +4,19 @@
 // Builds api, auth and the migration command, finds or starts Postgres and Redis, creates a fresh
 // database (migrated) and a Redis key prefix for this run only, starts auth, api and the baseline
 // server (bench/baseline-server.mjs) as separate processes, then measures one scenario at a time
-// with autocannon (bench/scenarios/). It prints a table, writes bench/results/<timestamp>.json,
+// with wrk (bench/wrk/request.lua), or autocannon where wrk cannot be had (bench/scenarios/). It prints a table, writes bench/results/<timestamp>.json,
 // and removes the database, the keys and anything it started.
 //
 //   node tools/bench.mjs [--duration 10] [--warmup 2] [--connections 50]
 //                        [--only poll-direct,cached-bearer] [--log-level warn]
 //                        [--sql-requests 2000] [--skip-build] [--keep]
+//                        [--generator auto|wrk|autocannon] [--threads 1]
 //
 // Exit status: 0 when the bench ran, whatever the figures (a missed target prints MISSED);
 // 1 when the harness itself failed; 130 when interrupted.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,20 +29,41 @@ import {
   migrate,
 } from '../bench/database.mjs';
 import { DeviceCodePool, deleteKeysWithPrefix, seedBaselineDevices } from '../bench/fixtures.mjs';
+import { chooseGenerator } from '../bench/generator.mjs';
+import { round } from '../bench/load.mjs';
 import { evaluate, renderTable, writeReport } from '../bench/report.mjs';
 import baselinePoll from '../bench/scenarios/baseline-poll.mjs';
 import cachedBearer from '../bench/scenarios/cached-bearer.mjs';
 import codeIssuance from '../bench/scenarios/code-issuance.mjs';
+import flows from '../bench/scenarios/flows.mjs';
+import footprint from '../bench/scenarios/footprint.mjs';
+import peerPoll from '../bench/scenarios/peer-poll.mjs';
 import { pollDirect, pollGateway } from '../bench/scenarios/pending-poll.mjs';
+import soak from '../bench/scenarios/soak.mjs';
+import workerDrain from '../bench/scenarios/worker-drain.mjs';
 import { freePort, HarnessError, startProcess } from '../bench/services.mjs';
 import { ensureMiddleware, MiddlewareError, redactUrl } from './middleware.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 // In run order: the baseline first (the ratios and the poll pool size need it), issuance before
-// the polls (its codes seed their pool).
-const SCENARIOS = [baselinePoll, codeIssuance, pollDirect, pollGateway, cachedBearer];
-const BASELINE_DEVICES = 20_000;
+// the polls (its codes seed their pool), the peer after the direct poll it is compared with. The
+// soak only runs when named (`--only soak`): it takes minutes.
+const SCENARIOS = [
+  baselinePoll,
+  codeIssuance,
+  pollDirect,
+  pollGateway,
+  cachedBearer,
+  flows,
+  peerPoll,
+  workerDrain,
+  footprint,
+  soak,
+];
+// Enough that the baseline, polled as fast as this machine allows, comes back to a code only
+// after its 5 s interval, like the services' pools (bench/scenarios/pending-poll.mjs).
+const BASELINE_DEVICES = 150_000;
 
 // Limits that would otherwise measure the rate limiter's 429s instead of the endpoint. The
 // buckets still run (one Lua round trip each), as in production; only their ceilings move.
@@ -49,6 +71,7 @@ const BENCH_LIMITS = {
   DEVICE_CODE_RATE_LIMIT_PER_HOUR: '100000000',
   OPENAPI_RATE_LIMIT_PER_TOKEN: '0',
   ACCOUNT_RATE_LIMIT_PER_MINUTE: '100000000',
+  DEVICE_FLOW_APPROVE_RATE_LIMIT_PER_HOUR: '100000000',
 };
 
 function options() {
@@ -62,6 +85,10 @@ function options() {
       'sql-requests': { type: 'string', default: '2000' },
       'skip-build': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      generator: { type: 'string', default: 'auto' },
+      threads: { type: 'string', default: '1' },
+      'audit-jobs': { type: 'string', default: '20000' },
+      'soak-minutes': { type: 'string', default: '10' },
     },
   });
   const integer = (name, min) => {
@@ -80,7 +107,14 @@ function options() {
   if (unknown.length > 0) {
     throw new HarnessError(`unknown scenario ${unknown.join(', ')}; known: ${known.join(', ')}`);
   }
+  if (!['auto', 'wrk', 'autocannon'].includes(values.generator)) {
+    throw new HarnessError('--generator must be auto, wrk or autocannon');
+  }
   return {
+    generator: values.generator,
+    threads: integer('threads', 1),
+    auditJobs: integer('audit-jobs', 1),
+    soakMinutes: integer('soak-minutes', 1),
     duration: integer('duration', 1),
     warmup: integer('warmup', 0),
     connections: integer('connections', 1),
@@ -91,8 +125,23 @@ function options() {
     // The baseline always runs: every other figure is a ratio to it.
     scenarios: only
       ? SCENARIOS.filter((s) => s.id === 'baseline' || only.includes(s.id))
-      : SCENARIOS,
+      : SCENARIOS.filter((s) => !s.onlyWhenNamed),
   };
+}
+
+function autocannonVersion() {
+  return JSON.parse(readFileSync(join(root, 'node_modules/autocannon/package.json'), 'utf8'))
+    .version;
+}
+
+function describeGenerator(generator) {
+  return generator.name === 'wrk'
+    ? `wrk ${generator.version}, ${generator.threads} thread(s)`
+    : `autocannon ${generator.version} (in the bench's Node process)`;
+}
+
+function redisEnv(common) {
+  return { REDIS_URL: common.REDIS_URL, REDIS_KEY_PREFIX: common.REDIS_KEY_PREFIX };
 }
 
 function log(message) {
@@ -100,8 +149,9 @@ function log(message) {
 }
 
 function build() {
-  log('building api, auth and migrate');
-  const result = spawnSync(process.execPath, ['tools/build.mjs', 'api', 'auth', 'migrate'], {
+  const targets = ['api', 'auth', 'worker', 'beat', 'migrate', 'accounts'];
+  log(`building ${targets.join(', ')}`);
+  const result = spawnSync(process.execPath, ['tools/build.mjs', ...targets], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -148,11 +198,19 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 async function main() {
   const settings = options();
   const startedAt = new Date().toISOString();
+  // Others' work on a shared machine shows here; the figures are only as idle as this.
+  const loadAverageAtStart = os.loadavg().map((value) => round(value, 2));
   const runId = `${startedAt.replace(/\D/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
   logDir = join(root, 'tmp', 'bench', runId);
   mkdirSync(logDir, { recursive: true });
 
   if (!settings.skipBuild) build();
+  const generator = chooseGenerator(settings.generator, {
+    threads: settings.threads,
+    autocannonVersion: autocannonVersion(),
+    log,
+  });
+  log(`load generator: ${describeGenerator(generator)}`);
 
   const middleware = await ensureMiddleware({ log: (message) => log(message) });
   cleanups.push(['middleware', () => middleware.stop()]);
@@ -236,11 +294,34 @@ async function main() {
   const monitor = await maintenanceClient(middleware.databaseUrl);
   cleanups.push(['monitor connection', () => monitor.end()]);
   const ctx = {
+    root,
     settings,
+    services: { api, auth },
+    serviceEnv: common,
+    commandEnv: {
+      PATH: common.PATH,
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'warn',
+      ...redisEnv(common),
+    },
+    startService: start,
+    startPeer: async (env) => {
+      const port = await freePort();
+      return start({
+        name: 'peer',
+        script: 'bench/peer-oidc-server.mjs',
+        port,
+        env: { PATH: common.PATH, NODE_ENV: 'production', PEER_PORT: String(port), ...env },
+      });
+    },
+    redisUrl: middleware.redisUrl,
+    keyPrefix,
     load: {
       connections: settings.connections,
       duration: settings.duration,
       warmup: settings.warmup,
+      generator,
+      workDir: logDir,
     },
     urls: { baseline: baseline.url, auth: auth.url, api: api.url },
     pools: { baseline: new DeviceCodePool(baselineCodes), auth: new DeviceCodePool() },
@@ -264,9 +345,14 @@ async function main() {
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       platform: `${os.platform()} ${os.release()}`,
       node: process.version,
+      loadAverage: {
+        atStart: loadAverageAtStart,
+        atEnd: os.loadavg().map((value) => round(value, 2)),
+      },
       ...(await serverVersions(middleware.databaseUrl, middleware.redisUrl)),
     },
     settings: {
+      generator: { ...generator, description: describeGenerator(generator) },
       duration: settings.duration,
       warmup: settings.warmup,
       connections: settings.connections,
@@ -279,7 +365,7 @@ async function main() {
       },
     },
     notes: [
-      'The load generator (autocannon, in this process) shares the machine with the services, ' +
+      `The load generator (${describeGenerator(generator)}) shares the machine with the services, ` +
         'Redis and Postgres; compare the ratios to the baseline, which runs under the same ' +
         'conditions, rather than absolute figures, and run on an otherwise idle machine.',
       'Every answer is checked: "unexpected" counts answers other than the one measured ' +
@@ -291,10 +377,13 @@ async function main() {
 
   process.stdout.write(
     `\n${os.cpus().length} CPUs, Node ${process.version}, Postgres ${report.machine.postgres}, ` +
-      `Redis ${report.machine.redis}; ${settings.connections} connections, ${settings.duration} s ` +
+      `Redis ${report.machine.redis}; load generator ${describeGenerator(generator)}; ` +
+      `${settings.connections} connections, ${settings.duration} s ` +
       `per scenario after ${settings.warmup} s warm-up, one at a time; service LOG_LEVEL=${settings.logLevel}\n\n`,
   );
-  process.stdout.write(`${renderTable(rows)}\n\nreport: ${file}\n`);
+  process.stdout.write(
+    `${renderTable(rows, { generator: describeGenerator(generator) })}\n\nreport: ${file}\n`,
+  );
   if (settings.keep) {
     log(`--keep: leaving database ${database.name}, keys ${keyPrefix}* and logs in ${logDir}`);
     cleanups.splice(

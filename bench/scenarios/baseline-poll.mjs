@@ -1,5 +1,5 @@
 // (e) The yardstick: the pending poll on bare Fastify with one pipelined Redis round trip.
-import { isPending, pollRequest } from '../device-codes.mjs';
+import { pending, pollRequest } from '../device-codes.mjs';
 import { measure } from '../load.mjs';
 
 export default {
@@ -8,12 +8,14 @@ export default {
   target: null,
   async run(ctx) {
     const pool = ctx.pools.baseline;
+    const earlyBefore = pool.early;
     const load = await measure({
       url: ctx.urls.baseline,
-      request: pollRequest(pool),
-      classify: isPending,
+      request: pollRequest,
+      pool,
+      expect: pending,
       ...ctx.load,
     });
-    return { load };
+    return { load, details: { codesReusedWithinInterval: pool.early - earlyBefore } };
   },
 };

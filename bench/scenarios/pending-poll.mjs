@@ -1,7 +1,7 @@
 // (a) and (b): the pending poll at auth directly, and through the gateway's proxy. Both rotate
 // through one pool of codes issued by auth, large enough that no code is polled twice within its
 // 5 s interval, so every answer should be `authorization_pending` and none `slow_down`.
-import { fillPool, isPending, pollRequest, probeIssuance } from '../device-codes.mjs';
+import { fillPool, pending, pollRequest, probeIssuance } from '../device-codes.mjs';
 import { DeviceCodePool } from '../fixtures.mjs';
 import { measure } from '../load.mjs';
 
@@ -10,7 +10,7 @@ const MAX_POOL = 300_000;
 // How much faster than the baseline a poll could possibly run, and the margin on the interval.
 const POOL_PERIOD_S = (DeviceCodePool.INTERVAL_MS / 1000) * 1.3;
 
-function poolSize(ctx) {
+export function poolSize(ctx) {
   const rate = ctx.results.baseline?.load?.requestsPerSecond ?? 20_000;
   return Math.min(MAX_POOL, Math.max(MIN_POOL, Math.ceil(rate * POOL_PERIOD_S)));
 }
@@ -41,8 +41,9 @@ function pendingPoll({ id, title, target, service }) {
       const earlyBefore = pool.early;
       const load = await measure({
         url: ctx.urls[service],
-        request: pollRequest(pool),
-        classify: isPending,
+        request: pollRequest,
+        pool,
+        expect: pending,
         ...ctx.load,
       });
       return {
@@ -60,13 +61,14 @@ function pendingPoll({ id, title, target, service }) {
 export const pollDirect = pendingPoll({
   id: 'poll-direct',
   title: 'pending poll, auth direct',
-  target: { minRatio: 0.8 },
+  // Reported, and the figure the peer comparison uses.
+  target: null,
   service: 'auth',
 });
 
 export const pollGateway = pendingPoll({
   id: 'poll-gateway',
   title: 'pending poll, via api gateway',
-  target: { minRatio: 0.5 },
+  target: { minRatio: 0.7 },
   service: 'api',
 });

@@ -1,0 +1,108 @@
+// Whole sign-ins per second through the gateway, as the CLI and the console do them: issue a
+// code, approve it from a signed-in console session (cookie + CSRF header), then poll until the
+// token comes back. Each flow is three dependent requests, so it is driven from Node (undici,
+// one keep-alive pool) rather than wrk; at the target of 300 flows/s that is about 900 req/s,
+// far below what the generator could send. Auth lets one account approve one code at a time
+// (409 approve_in_progress otherwise), as a person does, so each concurrent flow has an
+// approver of its own, signed in once.
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { createConsoleAccount, signIn } from '../console-account.mjs';
+import { CODE_PATH, codeRequest, POLL_PATH } from '../device-codes.mjs';
+import { answerLabel, round } from '../load.mjs';
+
+const APPROVE_PATH = '/openapi/v1/oauth/device/approve';
+const FLOW_CONCURRENCY = 16;
+// The approval is complete when the poll is sent, so the first poll must carry the token.
+const TOKEN = /"access_token"\s*:\s*"dfoa_/;
+
+async function send(pool, path, body, headers = {}) {
+  const answer = await pool.request({
+    method: 'POST',
+    path,
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return { status: answer.statusCode, body: await answer.body.text() };
+}
+
+async function oneFlow(pool, session) {
+  const issued = await send(pool, CODE_PATH, codeRequest.body);
+  if (issued.status !== 200) return `code: ${answerLabel(issued.status, issued.body)}`;
+  const { device_code: deviceCode, user_code: userCode } = JSON.parse(issued.body);
+  const approved = await send(pool, APPROVE_PATH, JSON.stringify({ user_code: userCode }), {
+    cookie: session.cookie,
+    'x-csrf-token': session.csrf,
+  });
+  if (approved.status !== 200) return `approve: ${answerLabel(approved.status, approved.body)}`;
+  const polled = await send(
+    pool,
+    POLL_PATH,
+    JSON.stringify({ client_id: 'difyctl', device_code: deviceCode }),
+  );
+  if (polled.status !== 200 || !TOKEN.test(polled.body)) {
+    return `token: ${answerLabel(polled.status, polled.body)}`;
+  }
+  return true;
+}
+
+async function drive(pool, sessions, seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  const latencies = [];
+  const unexpected = {};
+  let errors = 0;
+  const started = Date.now();
+  await Promise.all(
+    sessions.map(async (session) => {
+      while (Date.now() < deadline) {
+        const began = performance.now();
+        const verdict = await oneFlow(pool, session).catch((error) => {
+          errors += 1;
+          return `error: ${error.code ?? error.message}`;
+        });
+        if (verdict === true) latencies.push(performance.now() - began);
+        else unexpected[verdict] = (unexpected[verdict] ?? 0) + 1;
+      }
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q) =>
+    round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0, 1);
+  return {
+    generator: 'node (undici)',
+    flowsPerSecond: round(latencies.length / elapsed, 1),
+    requestsPerSecond: round(latencies.length / elapsed, 1),
+    latencyMs: { p50: at(0.5), p99: at(0.99) },
+    flows: latencies.length,
+    durationSeconds: round(elapsed, 2),
+    connections: FLOW_CONCURRENCY,
+    errors,
+    timeouts: 0,
+    expectedAnswers: latencies.length,
+    unexpectedAnswers: Object.values(unexpected).reduce((sum, n) => sum + n, 0) - errors,
+    unexpectedByKind: unexpected,
+  };
+}
+
+export default {
+  id: 'flows',
+  title: 'whole sign-in flows/s, via api gateway',
+  target: { minPerSecond: 300 },
+  async run(ctx) {
+    const accounts = await Promise.all(
+      Array.from({ length: FLOW_CONCURRENCY }, () =>
+        createConsoleAccount(ctx.root, ctx.commandEnv),
+      ),
+    );
+    const sessions = [];
+    for (const account of accounts) sessions.push(await signIn(ctx.urls.api, account));
+    const pool = new Pool(ctx.urls.api, { connections: FLOW_CONCURRENCY });
+    try {
+      if (ctx.load.warmup > 0) await drive(pool, sessions, ctx.load.warmup);
+      return { load: await drive(pool, sessions, ctx.load.duration) };
+    } finally {
+      await pool.close();
+    }
+  },
+};
