@@ -7,8 +7,10 @@ export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Pr
   let deleted = 0;
   try {
     let cursor = '0';
+    // SCAN walks the whole keyspace whatever the pattern: on a Redis shared with other runs that
+    // holds many keys, large steps keep a clean-up to a few round trips instead of thousands.
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
       cursor = next;
       if (keys.length > 0) deleted += await redis.unlink(...keys);
     } while (cursor !== '0');
