@@ -80,15 +80,26 @@ export function isProxiedToAuth(method: string, path: string): boolean {
   );
 }
 
-function withoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const kept: Record<string, string | string[]> = {};
-  const named = new Set(
-    String(headers.connection ?? '')
+/**
+ * Header names `Connection` lists as hop-by-hop too; `undefined` when it lists none beyond the
+ * standard ones, which is what nearly every request and answer carries (no header, or
+ * `keep-alive`), so the common case builds no set.
+ */
+function namedByConnection(connection: string | string[] | undefined): Set<string> | undefined {
+  if (connection === undefined || connection === 'keep-alive') return undefined;
+  return new Set(
+    String(connection)
       .split(',')
       .map((name) => name.trim().toLowerCase()),
   );
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
+}
+
+function withoutHopByHop(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {};
+  const named = namedByConnection(headers.connection);
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name)) continue;
     kept[name] = value;
   }
   return kept;

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+import { pooledRandomBytes } from '../ids/pooled-random-bytes';
+
 /**
  * The device code prefix. It is part of every device code in flight and of the Redis key
  * `device_code:<device_code>`; renaming it breaks codes already issued.
@@ -12,7 +14,7 @@ const DEVICE_CODE_PATTERN = /^dc_[A-Za-z0-9_-]{43}$/;
 
 /** A new device code: `dc_` + base64url of 32 CSPRNG bytes (256 bits, not guessable). */
 export function generateDeviceCode(): string {
-  return `${DEVICE_CODE_PREFIX}${randomBytes(32).toString('base64url')}`;
+  return `${DEVICE_CODE_PREFIX}${pooledRandomBytes(32).toString('base64url')}`;
 }
 
 /**

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-
+import { pooledRandomBytes } from '../ids/pooled-random-bytes';
 import type { RandomBytesSource } from '../ids/random-bytes.source';
 
 /**
@@ -21,7 +20,7 @@ const ALPHABET_SET: ReadonlySet<string> = new Set(USER_CODE_ALPHABET);
 const USER_CODE_PATTERN = new RegExp(`^[${USER_CODE_ALPHABET}]{4}-[${USER_CODE_ALPHABET}]{4}$`);
 
 /** A fresh `XXXX-XXXX` code, each character uniform over the alphabet (rejection sampling). */
-export function generateUserCode(random: RandomBytesSource = randomBytes): string {
+export function generateUserCode(random: RandomBytesSource = pooledRandomBytes): string {
   let code = '';
   while (code.length < CODE_LENGTH) {
     for (const byte of random(DRAW_SIZE)) {

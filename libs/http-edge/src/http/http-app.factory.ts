@@ -17,7 +17,7 @@ import { registerSecurityHeaders } from './security-headers';
 import { ErrorEnvelopeFilter, type DomainErrorStatuses } from '../errors/error-envelope.filter';
 import { RequestValidationPipe } from '../errors/validation';
 import { isDeviceProtocolPath, isVersionGatedPath } from '../paths/protocol-paths';
-import { routedPath } from '../paths/routed-path';
+import { routedPath, routeUrlOf } from '../paths/routed-path';
 
 /**
  * Bodies above this are refused with 413 before they are parsed
@@ -164,7 +164,7 @@ async function configure(app: NestFastifyApplication, options: HttpAppOptions): 
       {
         method: request.method,
         // The route pattern, not the URL, keeps label cardinality bounded.
-        route: request.routeOptions.url ?? 'unmatched',
+        route: routeUrlOf(request) ?? 'unmatched',
         status: String(reply.statusCode),
       },
       reply.elapsedTime / 1000,
