@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditLogBatcher } from './audit-log-batcher.service';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditLogService } from './audit-log.service';
 
@@ -7,7 +8,7 @@ import { AuditLogService } from './audit-log.service';
  * global DataSource (DbModule).
  */
 @Module({
-  providers: [AuditLogRepository, AuditLogService],
+  providers: [AuditLogBatcher, AuditLogRepository, AuditLogService],
   exports: [AuditLogService],
 })
 export class AuditLogModule {}

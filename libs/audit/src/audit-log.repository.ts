@@ -22,33 +22,37 @@ export class AuditLogRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Inserts the event unless a row with its id exists. Delivery is at least once, so a second
-   * delivery of the same event must be a no-op. Answers whether a row was written.
+   * Inserts each event unless a row with its id exists, in one statement whatever the number of
+   * rows. Delivery is at least once, so a second delivery of an event must be a no-op. The
+   * statement takes one array per column, so its text, and its twelve parameters, stay the same
+   * for any batch size. Answers the ids that were written.
    */
-  async insertOnce(row: AuditLogRow): Promise<boolean> {
-    const inserted = await queryRows(
+  async insertManyOnce(rows: readonly AuditLogRow[]): Promise<ReadonlySet<string>> {
+    const inserted = await queryRows<{ id: string }>(
       this.dataSource,
       `INSERT INTO audit_logs (id, event, occurred_at, service, subject_type, subject_email,
                                subject_issuer, account_id, actor_account_id, ip, request_id, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::timestamptz[], $4::varchar[],
+                            $5::varchar[], $6::varchar[], $7::varchar[], $8::uuid[], $9::uuid[],
+                            $10::varchar[], $11::varchar[], $12::jsonb[])
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
       [
-        row.id,
-        row.event,
-        row.occurredAt,
-        row.service,
-        row.subjectType,
-        row.subjectEmail,
-        row.subjectIssuer,
-        row.accountId,
-        row.actorAccountId,
-        row.ip,
-        row.requestId,
-        JSON.stringify(row.payload),
+        rows.map((row) => row.id),
+        rows.map((row) => row.event),
+        rows.map((row) => row.occurredAt.toISOString()),
+        rows.map((row) => row.service),
+        rows.map((row) => row.subjectType),
+        rows.map((row) => row.subjectEmail),
+        rows.map((row) => row.subjectIssuer),
+        rows.map((row) => row.accountId),
+        rows.map((row) => row.actorAccountId),
+        rows.map((row) => row.ip),
+        rows.map((row) => row.requestId),
+        rows.map((row) => JSON.stringify(row.payload)),
       ],
     );
-    return inserted.length === 1;
+    return new Set(inserted.map((row) => row.id));
   }
 
   /** Deletes up to `limit` events older than the cutoff; answers how many went. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditRecordPayload } from '@dify/queue-contracts';
+import { AuditLogBatcher } from './audit-log-batcher.service';
 import { AuditLogRepository } from './audit-log.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -8,11 +9,25 @@ const PURGE_BATCH_SIZE = 1_000;
 /** The consumer side of audit: what the worker does with `audit.record` and the audit purge. */
 @Injectable()
 export class AuditLogService {
-  constructor(private readonly auditLogs: AuditLogRepository) {}
+  constructor(
+    private readonly auditLogs: AuditLogRepository,
+    private readonly batcher: AuditLogBatcher,
+  ) {}
 
-  /** One row per event id; a redelivered event finds the row and writes nothing. */
+  /**
+   * How many `write` calls the worker runs at once, so a batch that holds all of them is written
+   * without waiting for more.
+   */
+  expectConcurrentWrites(concurrency: number): void {
+    this.batcher.expectConcurrency(concurrency);
+  }
+
+  /**
+   * One row per event id; a redelivered event finds the row and writes nothing. Concurrent writes
+   * share one INSERT, and each resolves only once that INSERT has committed.
+   */
   async write(event: AuditRecordPayload): Promise<{ inserted: boolean }> {
-    const inserted = await this.auditLogs.insertOnce({
+    const inserted = await this.batcher.add({
       id: event.eventId,
       event: event.event,
       occurredAt: new Date(event.occurredAt),

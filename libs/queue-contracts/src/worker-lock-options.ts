@@ -17,7 +17,7 @@ export interface WorkerLockOptions {
 }
 
 export const WORKER_LOCK_OPTIONS = {
-  // One insert per job (ON CONFLICT DO NOTHING): resumes within about 6 s.
+  // A row waits at most 5 ms for its batched insert (ON CONFLICT DO NOTHING): resumes within about 6 s.
   audit: { lockDuration: 4_000, stalledInterval: 2_000, maxStalledCount: 3 },
   // A touch waits at most 1 s for its batch; the batched UPDATE never moves a value backwards.
   'token-usage': { lockDuration: 4_000, stalledInterval: 2_000, maxStalledCount: 3 },

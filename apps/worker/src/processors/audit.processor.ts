@@ -8,6 +8,10 @@ import { WORKER_CONFIG } from '../app/worker-config.token';
 import { concurrencyFor, type WorkerConfig } from '../app/worker.env';
 import { QueueProcessor, type JobHandlers } from './queue-processor';
 
+/**
+ * `audit`: each event's row joins the in-process batch, and its job completes once the INSERT
+ * holding it has committed, so a failed write is retried like any other job.
+ */
 @Processor(QUEUES.audit, WORKER_LOCK_OPTIONS.audit)
 export class AuditProcessor extends QueueProcessor<'audit'> {
   protected readonly queue = QUEUES.audit;
@@ -21,6 +25,9 @@ export class AuditProcessor extends QueueProcessor<'audit'> {
     @InjectPinoLogger(AuditProcessor.name) logger: PinoLogger,
     private readonly auditLog: AuditLogService,
   ) {
-    super(concurrencyFor(config, QUEUES.audit), metrics, logger);
+    const concurrency = concurrencyFor(config, QUEUES.audit);
+    super(concurrency, metrics, logger);
+    // Every running job waits on its batch; once all of them do, no more can arrive.
+    auditLog.expectConcurrentWrites(concurrency);
   }
 }
