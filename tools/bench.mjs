@@ -243,6 +243,8 @@ async function main() {
     REDIS_KEY_PREFIX: keyPrefix,
     SECRET_KEY: randomBytes(48).toString('base64url'),
     LOG_LEVEL: settings.logLevel,
+    // For inspection (heap snapshots, GC traces); figures taken with it are not comparable.
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     CONSOLE_API_URL: apiUrl,
     CONSOLE_WEB_URL: apiUrl,
     ...BENCH_LIMITS,

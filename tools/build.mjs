@@ -2,7 +2,11 @@
 // Builds each deployable into dist/<target>/ with @swc/core: the target's own sources and every
 // library it reaches, compiled file by file (decorator metadata kept for Nest's DI) with the
 // `@dify/*` aliases rewritten to relative paths, plus a `main.js` entry. No bundler: the output
-// mirrors the source tree, so stack traces and source maps point at familiar paths. Two targets
+// mirrors the source tree, so stack traces and source maps point at familiar paths. The maps are
+// written next to the files but not switched on at run time: Node then loads the map of every
+// module that names one, node_modules included (TypeORM's carry its TypeScript sources), which
+// held about 24 MB of each service's heap; `NODE_OPTIONS=--enable-source-maps` maps traces to
+// the TypeScript lines when that is wanted. Two targets
 // are bundled with esbuild instead: the CLI (`cli`), which ships as an npm package in one file
 // (apps/cli/build/bundle-cli.mjs), and the browser pages (`web`, tools/web-build.mjs).
 //
@@ -102,7 +106,7 @@ async function buildTarget(name) {
   const main = `./${entry.replace(/\.ts$/, '.js')}`;
   writeFileSync(
     join(outDir, 'main.js'),
-    `'use strict';\n// Entry of the ${name} bundle.\nprocess.setSourceMapsEnabled(true);\nrequire(${JSON.stringify(main)});\n`,
+    `'use strict';\n// Entry of the ${name} bundle.\nrequire(${JSON.stringify(main)});\n`,
   );
   return `built dist/${name} (${files.length} files)`;
 }
