@@ -128,6 +128,19 @@ export function renderTable(rows, { generator }) {
     if (row.load?.errors || row.load?.timeouts) {
       out.push(`  ${row.id}: ${row.load.errors} connection errors, ${row.load.timeouts} timeouts`);
     }
+    const steps = Object.entries(row.load?.stepLatencyMs ?? {});
+    if (steps.length > 0) {
+      const each = steps.map(([step, ms]) => `${step} ${fixed(ms.p50, 0)}/${fixed(ms.p99, 0)}`);
+      out.push(`  ${row.id}: per step, p50/p99 ms: ${each.join(', ')}`);
+    }
+    const cpu = row.details?.cpuMsPerFlow;
+    if (cpu) {
+      out.push(
+        `  ${row.id}: CPU ms per flow: api ${cpu.api}, auth ${cpu.auth}, driver ${cpu.driver}, ` +
+          `postgres ${cpu.postgres}; total ${cpu.total} = at most ${cpu.twoCoreCeilingPerSecond} ` +
+          `flows/s on 2 idle cores (Redis not counted)`,
+      );
+    }
     if (row.details?.codesReusedWithinInterval) {
       out.push(
         `  ${row.id}: ${row.details.codesReusedWithinInterval} polls reused a code within 5 s (pool too small)`,

@@ -113,3 +113,15 @@ export function rssMb(pid) {
   if (!Number.isFinite(kb)) throw new HarnessError(`no VmRSS for process ${pid}`);
   return Math.round((kb / 1024) * 10) / 10;
 }
+
+// Linux's USER_HZ: /proc reports CPU time in ticks of 1/100 s on every architecture Node runs on.
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) a process has used so far in ms, from /proc (Linux). */
+export function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may hold spaces and parentheses; the fields after its last ')' do not.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), 12 and 13 counted from the state field.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}

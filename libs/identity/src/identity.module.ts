@@ -9,6 +9,7 @@ import { ConsoleJwtStrategy } from './http/console-jwt.strategy';
 import { ConsoleSessionGuard } from './http/console-session.guard';
 import { CsrfGuard } from './http/csrf.guard';
 import { IDENTITY_SETTINGS, type IdentitySettings } from './identity.settings';
+import { consoleJwtKey } from './sessions/console-jwt-key';
 import { ConsoleSessionService } from './sessions/console-session.service';
 import { CsrfTokens } from './sessions/csrf-tokens';
 import { LoginThrottle } from './sessions/login-throttle.service';
@@ -41,7 +42,7 @@ export class IdentityModule {
         RateLimitModule,
         WorkspacesModule,
         JwtModule.register({
-          secret: settings.secretKey,
+          secret: consoleJwtKey(settings.secretKey),
           signOptions: { algorithm: 'HS256', expiresIn: settings.accessTokenMinutes * 60 },
           verifyOptions: { algorithms: ['HS256'] },
         }),

@@ -164,15 +164,43 @@ export class DeviceDecisionService {
         JSON.stringify(payload),
         issued,
       );
-    } finally {
-      // Step 9: on every path once the guard is ours; owner-checked, so a guard that expired and
-      // was taken by a later approval is left alone.
+    } catch (error) {
+      // Step 9 on a failed approval: release before answering, after any compensation.
       await this.releaseGuard(guardId, transitionId);
+      throw error;
     }
 
-    // Step 10: the token is published; side effects may fail without taking that back. The
-    // rotation is recorded only now: a compensated one never happened.
+    // Steps 9 and 10 once the token is published: the guard is released (owner-checked, so a
+    // guard that expired and was taken by a later approval is left alone) and the side effects
+    // run, all at once since none depends on another; each may fail without taking the approval
+    // back. The rotation is recorded only now: a compensated one never happened.
     const approvedAt = this.clock().toISOString();
+    await Promise.all([
+      this.releaseGuard(guardId, transitionId),
+      this.recordApproval(issued, email, flow, request),
+      this.enqueueNewDeviceMail({
+        accountId: approver.accountId,
+        tokenId: issued.tokenId,
+        transitionId,
+        clientId,
+        deviceLabel,
+        // The device that signed in is the one that started the flow, not the approving browser.
+        ip: flow.state.createdIp || context.ip,
+        approvedAt,
+        requestId: context.requestId,
+      }),
+    ]);
+    return { status: 'approved' };
+  }
+
+  /** `oauth.token_rotated` when the issue replaced a live row, and `device_flow.approved`. */
+  private async recordApproval(
+    issued: IssuedToken,
+    email: string,
+    flow: PendingFlow,
+    { approver, context }: DeviceApproveRequest,
+  ): Promise<void> {
+    const { clientId, deviceLabel } = flow.state;
     await this.tokens.recordRotation(issued, context);
     await recordQuietly(this.audit, {
       event: AUDIT_EVENTS.deviceFlowApproved,
@@ -192,18 +220,6 @@ export class DeviceDecisionService {
         rotated: issued.rotated,
       },
     });
-    await this.enqueueNewDeviceMail({
-      accountId: approver.accountId,
-      tokenId: issued.tokenId,
-      transitionId,
-      clientId,
-      deviceLabel,
-      // The device that signed in is the one that started the flow, not the approving browser.
-      ip: flow.state.createdIp || context.ip,
-      approvedAt,
-      requestId: context.requestId,
-    });
-    return { status: 'approved' };
   }
 
   /**
@@ -245,14 +261,18 @@ export class DeviceDecisionService {
    * deny would be bounded only by each account's own bucket.
    */
   private async findPending(rawUserCode: string): Promise<PendingFlow> {
-    const budget = await this.rateLimiter.check(
-      deviceFlowRateLimitKey.deviceLookupMiss(),
-      this.settings.deviceLookupFailureBudgetPerHour,
-      DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
-    );
-    if (!budget.allowed) throw new RateLimitExceededError(budget.retryAfterMs);
     const userCode = normalizeUserCode(rawUserCode);
-    const deviceCode = userCode === null ? null : await this.store.resolveUserCode(userCode);
+    // The budget and the mapping are read at once (one round trip, not two); the mapping is
+    // used only once the budget allows, so a spent budget still answers before any lookup.
+    const [budget, deviceCode] = await Promise.all([
+      this.rateLimiter.check(
+        deviceFlowRateLimitKey.deviceLookupMiss(),
+        this.settings.deviceLookupFailureBudgetPerHour,
+        DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS.deviceLookupMiss,
+      ),
+      userCode === null ? null : this.store.resolveUserCode(userCode),
+    ]);
+    if (!budget.allowed) throw new RateLimitExceededError(budget.retryAfterMs);
     const state = deviceCode === null ? null : await this.store.readState(deviceCode);
     if (userCode === null || deviceCode === null || state === null) {
       await this.rateLimiter.record(
@@ -272,8 +292,13 @@ export class DeviceDecisionService {
    * approved the flow, or the code may have expired; nothing is minted for a flow that moved on.
    */
   private async recheck(flow: PendingFlow): Promise<void> {
-    const deviceCode = await this.store.resolveUserCode(flow.userCode);
-    const state = deviceCode === flow.deviceCode ? await this.store.readState(deviceCode) : null;
+    // Both reads at once: the state read is of the flow's own device code, and counts only when
+    // the user code still points to it.
+    const [deviceCode, current] = await Promise.all([
+      this.store.resolveUserCode(flow.userCode),
+      this.store.readState(flow.deviceCode),
+    ]);
+    const state = deviceCode === flow.deviceCode ? current : null;
     if (state === null) {
       throw new DeviceFlowError(DEVICE_ERROR_CODES.stateLost, 'the flow is gone');
     }

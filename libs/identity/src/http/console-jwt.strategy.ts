@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-jwt';
 import { IDENTITY_SETTINGS, type IdentitySettings } from '../identity.settings';
 import type { ConsoleAccessClaims, ConsoleIdentity } from '../sessions/console-identity';
+import { consoleJwtKey } from '../sessions/console-jwt-key';
 import { accessClaimsOf, ConsoleSessionService } from '../sessions/console-session.service';
 import { ConsoleCookies } from './console-cookies';
 
@@ -22,7 +23,9 @@ export class ConsoleJwtStrategy extends PassportStrategy(Strategy, CONSOLE_JWT_S
   ) {
     super({
       jwtFromRequest: (request: FastifyRequest) => cookies.read(request, 'access') ?? null,
-      secretOrKey: settings.secretKey,
+      // passport-jwt hands the key to jsonwebtoken as it is, and jsonwebtoken takes a KeyObject;
+      // only passport-jwt's typings are narrower than that.
+      secretOrKey: consoleJwtKey(settings.secretKey) as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });
