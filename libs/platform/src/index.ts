@@ -25,6 +25,7 @@ export * from './process/ops-context.factory';
 export * from './process/ops-listener.error';
 export * from './process/start-up-failure';
 export * from './queue/queue-connection';
+export * from './queue/write-batcher';
 export * from './rate-limit/rate-limit-exceeded.error';
 export * from './rate-limit/rate-limit-bucket';
 export * from './rate-limit/rate-limit.module';
