@@ -85,4 +85,85 @@ describe('AuditLogService', () => {
     const left = await db.query(`SELECT id FROM audit_logs WHERE request_id = $1`, [requestId]);
     expect(left).toEqual([{ id: kept.eventId }]);
   });
+
+  /** Concurrent writes, gathered into one statement per batch as the worker's jobs are. */
+  describe('concurrent writes', () => {
+    const concurrency = 8;
+
+    beforeAll(() => auditLog.expectConcurrentWrites(concurrency));
+
+    const batchEvent = (overrides: Partial<AuditRecordPayload> = {}): AuditRecordPayload =>
+      event({
+        event: 'oauth.device_flow_approved',
+        subjectEmail: 'batch@example.com',
+        payload: { client_id: 'difyctl', device_label: 'it "quoted" \\ label' },
+        ...overrides,
+      });
+
+    /** Rows written by one statement share its transaction id, `xmin`. */
+    async function statementsThatWrote(ids: readonly string[]): Promise<number> {
+      const [row] = await db.query<{ n: number }[]>(
+        `SELECT count(DISTINCT xmin::text)::int AS n FROM audit_logs WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      return row?.n ?? 0;
+    }
+
+    it('writes as many concurrent events as the worker runs in one statement', async () => {
+      const events = Array.from({ length: concurrency }, () => batchEvent());
+
+      const outcomes = await Promise.all(events.map((e) => auditLog.write(e)));
+
+      expect(outcomes).toEqual(events.map(() => ({ inserted: true })));
+      const ids = events.map((e) => e.eventId);
+      expect(await statementsThatWrote(ids)).toBe(1);
+      const rows = await db.query<{ id: string; payload: unknown; subject_email: string }[]>(
+        `SELECT id, payload, subject_email FROM audit_logs WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      expect(new Map(rows.map((row) => [row.id, row.payload]))).toEqual(
+        new Map(events.map((e) => [e.eventId, e.payload])),
+      );
+      expect(rows.every((row) => row.subject_email === 'batch@example.com')).toBe(true);
+    });
+
+    it('writes a lone event after the short wait, without waiting for a full batch', async () => {
+      const lone = batchEvent();
+
+      expect(await auditLog.write(lone)).toEqual({ inserted: true });
+
+      expect(await statementsThatWrote([lone.eventId])).toBe(1);
+    });
+
+    it('fails only the callers of a row Postgres refuses; the rest of the batch is written', async () => {
+      // class-validator lets a NUL character through; jsonb cannot store one.
+      const refused = batchEvent({ payload: { device_label: 'nul\u0000byte' } });
+      const others = Array.from({ length: concurrency - 1 }, () => batchEvent());
+
+      const outcomes = await Promise.allSettled([refused, ...others].map((e) => auditLog.write(e)));
+
+      expect(outcomes[0]).toMatchObject({ status: 'rejected' });
+      expect(outcomes.slice(1)).toEqual(
+        others.map(() => ({ status: 'fulfilled', value: { inserted: true } })),
+      );
+      const written = await db.query<{ id: string }[]>(
+        `SELECT id FROM audit_logs WHERE id = ANY($1::uuid[])`,
+        [[refused, ...others].map((e) => e.eventId)],
+      );
+      expect(written.map((row) => row.id).sort()).toEqual(others.map((e) => e.eventId).sort());
+    });
+
+    it('writes one row for an event delivered twice in one batch or again later', async () => {
+      const twice = batchEvent();
+      const fillers = Array.from({ length: concurrency - 2 }, () => batchEvent());
+
+      const outcomes = await Promise.all([twice, twice, ...fillers].map((e) => auditLog.write(e)));
+      const redelivered = await auditLog.write(twice);
+
+      expect(outcomes.slice(0, 2)).toEqual([{ inserted: true }, { inserted: false }]);
+      expect(redelivered).toEqual({ inserted: false });
+      const rows = await db.query(`SELECT id FROM audit_logs WHERE id = $1`, [twice.eventId]);
+      expect(rows).toHaveLength(1);
+    });
+  });
 });
