@@ -133,6 +133,11 @@ export function renderTable(rows, { generator }) {
       const each = steps.map(([step, ms]) => `${step} ${fixed(ms.p50, 0)}/${fixed(ms.p99, 0)}`);
       out.push(`  ${row.id}: per step, p50/p99 ms: ${each.join(', ')}`);
     }
+    const perAnswer = row.details?.cpuUsPerAnswer;
+    if (perAnswer) {
+      const each = Object.entries(perAnswer).map(([service, us]) => `${service} ${us}`);
+      out.push(`  ${row.id}: CPU µs per expected answer: ${each.join(', ')}`);
+    }
     const cpu = row.details?.cpuMsPerFlow;
     if (cpu) {
       out.push(

@@ -298,7 +298,7 @@ async function main() {
   const ctx = {
     root,
     settings,
-    services: { api, auth },
+    services: { api, auth, baseline },
     serviceEnv: common,
     commandEnv: {
       PATH: common.PATH,

@@ -1,6 +1,6 @@
 // (e) The yardstick: the pending poll on bare Fastify with one pipelined Redis round trip.
 import { pending, pollRequest } from '../device-codes.mjs';
-import { measure } from '../load.mjs';
+import { measureWithCpu } from '../cpu-per-answer.mjs';
 
 export default {
   id: 'baseline',
@@ -9,13 +9,13 @@ export default {
   async run(ctx) {
     const pool = ctx.pools.baseline;
     const earlyBefore = pool.early;
-    const load = await measure({
-      url: ctx.urls.baseline,
-      request: pollRequest,
-      pool,
-      expect: pending,
-      ...ctx.load,
-    });
-    return { load, details: { codesReusedWithinInterval: pool.early - earlyBefore } };
+    const { load, cpuUsPerAnswer } = await measureWithCpu(
+      { url: ctx.urls.baseline, request: pollRequest, pool, expect: pending, ...ctx.load },
+      { baseline: ctx.services.baseline },
+    );
+    return {
+      load,
+      details: { cpuUsPerAnswer, codesReusedWithinInterval: pool.early - earlyBefore },
+    };
   },
 };

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { counterDelta, databaseCounters } from '../database.mjs';
 import { createBearerFixture } from '../fixtures.mjs';
+import { measureWithCpu } from '../cpu-per-answer.mjs';
 import { answerLabel, measure, round } from '../load.mjs';
 
 const ACCOUNT_PATH = '/openapi/v1/account';
@@ -102,14 +103,18 @@ export default {
     );
 
     const calibrated = perRequest(calibration, CALIBRATION_REQUESTS, idlePerMs);
-    const load = await measure({
-      url: ctx.urls.api,
-      request: { method: 'GET', path: ACCOUNT_PATH, headers },
-      expect: { status: 200 },
-      ...ctx.load,
-    });
+    const { load, cpuUsPerAnswer } = await measureWithCpu(
+      {
+        url: ctx.urls.api,
+        request: { method: 'GET', path: ACCOUNT_PATH, headers },
+        expect: { status: 200 },
+        ...ctx.load,
+      },
+      { api: ctx.services.api },
+    );
     return {
       load,
+      details: { cpuUsPerAnswer },
       sql: {
         method: SQL_METHOD,
         statementsPerRequest: perRequest(account, requests, idlePerMs).statementsPerRequest,

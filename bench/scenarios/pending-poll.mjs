@@ -3,7 +3,7 @@
 // 5 s interval, so every answer should be `authorization_pending` and none `slow_down`.
 import { fillPool, pending, pollRequest, probeIssuance } from '../device-codes.mjs';
 import { DeviceCodePool } from '../fixtures.mjs';
-import { measure } from '../load.mjs';
+import { measureWithCpu } from '../cpu-per-answer.mjs';
 
 const MIN_POOL = 2_000;
 const MAX_POOL = 300_000;
@@ -39,16 +39,17 @@ function pendingPoll({ id, title, target, service }) {
         return { unavailable: error.message };
       }
       const earlyBefore = pool.early;
-      const load = await measure({
-        url: ctx.urls[service],
-        request: pollRequest,
-        pool,
-        expect: pending,
-        ...ctx.load,
-      });
+      // Auth answers every poll, also through the gateway; the gateway only passes them on.
+      const { load, cpuUsPerAnswer } = await measureWithCpu(
+        { url: ctx.urls[service], request: pollRequest, pool, expect: pending, ...ctx.load },
+        service === 'api'
+          ? { api: ctx.services.api, auth: ctx.services.auth }
+          : { auth: ctx.services.auth },
+      );
       return {
         load,
         details: {
+          cpuUsPerAnswer,
           poolSize: pool.size,
           // Codes sent again within 5 s of their previous poll; these may rightly be slow_down.
           codesReusedWithinInterval: pool.early - earlyBefore,

@@ -1,8 +1,13 @@
-import { createHttpApp, publicUrlsAreHttps } from '@dify/http-edge';
+import { createHttpApp, ErrorEnvelopeFilter, publicUrlsAreHttps } from '@dify/http-edge';
 import { createServiceLogger } from '@dify/platform';
 import { IDENTITY_ERROR_STATUSES } from '../console/identity-error.statuses';
 import { AuthProxy } from '../proxy/auth-proxy';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AccountAnswer } from '../bearer/account-answer.service';
+import { registerAccountRoute } from '../bearer/account.route';
+import { BearerAccessGuard } from '../bearer/bearer-access.guard';
+import { BearerAuthGuard } from '../bearer/bearer-auth.guard';
 import { ApiModule } from './api.module';
 import type { ApiConfig } from './api.env';
 
@@ -21,9 +26,13 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
     strictTransportSecurity: publicUrlsAreHttps(config),
     interceptRequest: (request, response) => proxy.handle(request, response),
   });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onClose', () => proxy.close());
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onClose', () => proxy.close());
+  registerAccountRoute(fastify, {
+    authentication: app.get(BearerAuthGuard),
+    access: app.get(BearerAccessGuard),
+    account: app.get(AccountAnswer),
+    errors: new ErrorEnvelopeFilter(app.get(Logger), IDENTITY_ERROR_STATUSES),
+  });
   return app;
 }

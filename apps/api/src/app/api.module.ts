@@ -3,6 +3,7 @@ import { AuditModule } from '@dify/audit';
 import { DatabaseHealthIndicator, DbModule } from '@dify/db';
 import { PlatformModule } from '@dify/platform';
 import { identitySettingsFrom } from '@dify/identity';
+import { ACCOUNT_PATHS } from '../bearer/account.route';
 import { AccountViewModule } from '../bearer/account-view.cache';
 import { BearerApiModule } from '../bearer/bearer-api.module';
 import { bearerApiSettingsFrom } from '../bearer/bearer-api.settings';
@@ -26,6 +27,9 @@ export class ApiModule {
           redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
           healthOnMainPort: config.HEALTH_ON_MAIN_PORT,
           healthIndicators: [DatabaseHealthIndicator],
+          // The CLI's whoami, answered from caches: a per-request logger cost more than the answer
+          // (see `account.route.ts`).
+          unloggedPaths: ACCOUNT_PATHS,
         }),
         DbModule.forRoot({
           url: config.DATABASE_URL,

@@ -6,6 +6,7 @@ import { LicenseStatusReader } from '@dify/licensing';
 import { requestContextOf } from '@dify/http-edge';
 import type { ResolvedBearer } from '@dify/tokens';
 import type { FastifyRequest } from 'fastify';
+import type { AccountBearer } from './account-caller.decorator';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';
 import { REQUIRED_SCOPE } from './required-scope';
 
@@ -32,7 +33,20 @@ export class BearerAccessGuard implements CanActivate {
     ]);
     // Both come from the route declaration; without them the route is miswired: fail closed.
     if (!bearer || !scope) throw new Error('bearer route declared without @BearerRoute(scope)');
+    await this.admit(request, bearer, scope);
+    return true;
+  }
 
+  /**
+   * Checks the requirements for `scope` in their order, throwing the first one's 403, and answers
+   * the bearer as the account bearer it then is. Also called by the account route, a plain Fastify
+   * route (see `account.route.ts`).
+   */
+  async admit(
+    request: FastifyRequest,
+    bearer: ResolvedBearer,
+    scope: Scope,
+  ): Promise<AccountBearer> {
     if (bearer.prefix !== TOKEN_PREFIX.account || bearer.accountId === null) {
       await this.recordWrongSurface(bearer, request);
       throw bearerApiError(BEARER_ERROR_CODES.unsupportedTokenType);
@@ -43,7 +57,7 @@ export class BearerAccessGuard implements CanActivate {
     if (!hasScope(bearer.scopes, scope)) {
       throw bearerApiError(BEARER_ERROR_CODES.insufficientScope);
     }
-    return true;
+    return bearer as AccountBearer;
   }
 
   /** The refusal stands whether or not the audit queue takes the event; a failure is logged. */

@@ -3,7 +3,7 @@ import { WorkspacesModule } from '@dify/identity';
 import { LicensingModule } from '@dify/licensing';
 import { RateLimitModule } from '@dify/platform';
 import { BearerResolutionModule } from '@dify/tokens';
-import { AccountController } from './account.controller';
+import { AccountAnswer } from './account-answer.service';
 import { AccountSessionsController } from './account-sessions.controller';
 import { BearerAccessGuard } from './bearer-access.guard';
 import { BearerAuthGuard } from './bearer-auth.guard';
@@ -33,15 +33,12 @@ export class BearerApiModule {
         // or their secrets.
         WorkspacesModule,
       ],
-      controllers: [
-        AccountController,
-        AccountSessionsController,
-        MetaController,
-        WorkspacesController,
-      ],
+      // `GET /openapi/v1/account` is a plain Fastify route (see `account.route.ts`).
+      controllers: [AccountSessionsController, MetaController, WorkspacesController],
       providers: [
         { provide: BEARER_API_SETTINGS, useValue: Object.freeze({ ...settings }) },
         { provide: PACKAGE_VERSION, useFactory: () => readPackageVersion() },
+        AccountAnswer,
         BearerAccessGuard,
         BearerAuthGuard,
       ],

@@ -39,9 +39,15 @@ export class BearerAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    await this.authenticate(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+    return true;
+  }
 
+  /**
+   * Accepts the request's bearer and sets `request.bearer`, or throws the route's 401/503. Also
+   * called by the account route, a plain Fastify route (see `account.route.ts`).
+   */
+  async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<ResolvedBearer> {
     if (!this.settings.enabled) throw bearerApiError(BEARER_ERROR_CODES.bearerAuthDisabled);
 
     const token = bearerTokenOf(request.headers.authorization);
@@ -70,6 +76,6 @@ export class BearerAuthGuard implements CanActivate {
     }
     request.bearer = bearer;
     await this.usage.noteUse(bearer.tokenId);
-    return true;
+    return bearer;
   }
 }

@@ -12,6 +12,7 @@ import type { TrustedProxies } from '../client-ip/trusted-proxies';
 import { registerBodyDepthLimit } from './body-depth';
 import { isOutdatedDifyctl } from './client-version-gate';
 import { HttpDrain } from './http-drain';
+import { useLeanAsyncResourceBind } from './lean-async-resource-bind';
 import { attachOpsListener } from './ops-listener';
 import { registerSecurityHeaders } from './security-headers';
 import { ErrorEnvelopeFilter, type DomainErrorStatuses } from '../errors/error-envelope.filter';
@@ -74,6 +75,8 @@ export async function createHttpApp(
   rootModule: Type<unknown> | DynamicModule,
   options: HttpAppOptions,
 ): Promise<NestFastifyApplication> {
+  // Fastify binds an AsyncResource for every request body it parses (see the function).
+  useLeanAsyncResourceBind();
   const intercept = options.interceptRequest;
   const drain = new HttpDrain();
   const adapter = new FastifyAdapter({

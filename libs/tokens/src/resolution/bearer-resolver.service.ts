@@ -11,11 +11,15 @@ import {
 import { BEARER_CACHE_INVALID, BEARER_CACHE_SECONDS } from '../token-keys.constants';
 import { decodeBearerEntry, encodeBearerEntry } from './bearer-cache.codec';
 import { BearerCacheStore, MAX_RESOLUTION_AGE_MS } from './bearer-cache.store';
+import { DecodedEntryMemo } from './decoded-entry.memo';
 import type { PresentedBearer } from './presented-bearer';
 import type { ResolvedBearer } from './resolved-bearer';
 
 /** Logged when storage holds what the minting code never writes; an alert keys on it. */
 const INTERNAL_STATE_INVARIANT = 'internal_state_invariant';
+
+// Tokens a busy gateway sees within a cache entry's life; beyond it an entry is only decoded again.
+const DECODED_ENTRIES = 10_000;
 
 /**
  * Bearer resolution (docs/tokens.md, "Bearer resolution" steps 4–6): answers the token's context,
@@ -29,6 +33,7 @@ const INTERNAL_STATE_INVARIANT = 'internal_state_invariant';
 @Injectable()
 export class BearerResolver {
   private readonly logger = new Logger(BearerResolver.name);
+  private readonly decoded = new DecodedEntryMemo(DECODED_ENTRIES);
 
   constructor(
     private readonly tokens: OAuthAccessTokenRepository,
@@ -48,13 +53,17 @@ export class BearerResolver {
     const readAt = Date.now();
 
     const cached = await this.cache.read(tokenHash);
-    if (cached === BEARER_CACHE_INVALID) return null;
+    if (cached === BEARER_CACHE_INVALID) {
+      this.decoded.forget(tokenHash);
+      return null;
+    }
     if (cached !== null) {
-      const entry = decodeBearerEntry(cached, prefix, tokenHash);
+      const entry = this.decode(cached, prefix, tokenHash);
       if (entry) {
         if (entry.expiresAt.getTime() > now.getTime()) return entry;
         // Expired while cached: reject without SQL; the next miss hard-expires the row. Only this
         // very entry goes: a tombstone written since the read must stay.
+        this.decoded.forget(tokenHash);
         await this.cache.drop(tokenHash, cached);
         return null;
       }
@@ -94,6 +103,15 @@ export class BearerResolver {
       BEARER_CACHE_SECONDS.positive,
     );
     return resolved;
+  }
+
+  /** The cached entry's bearer, decoded once per distinct entry text (see DecodedEntryMemo). */
+  private decode(text: string, prefix: TokenPrefix, tokenHash: string): ResolvedBearer | null {
+    const known = this.decoded.get(tokenHash, text);
+    if (known) return known;
+    const entry = decodeBearerEntry(text, prefix, tokenHash);
+    if (entry) this.decoded.remember(tokenHash, text, entry);
+    return entry;
   }
 
   /**

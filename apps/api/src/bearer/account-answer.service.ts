@@ -1,5 +1,5 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { SCOPE, SUBJECT_TYPE } from '@dify/domain';
+import { Inject, Injectable } from '@nestjs/common';
+import { SUBJECT_TYPE } from '@dify/domain';
 import {
   AccountDirectory,
   IDENTITY_RATE_LIMIT_WINDOW_SECONDS,
@@ -8,14 +8,13 @@ import {
 import { RateLimiter } from '@dify/platform';
 import type { AccountResponse } from './account.response';
 import { type AccountView, AccountViewCache } from './account-view.cache';
+import type { AccountBearer } from './account-caller.decorator';
 import { BEARER_ERROR_CODES, bearerApiError } from './bearer-api.errors';
 import { BEARER_API_SETTINGS, type BearerApiSettings } from './bearer-api.settings';
-import { type AccountBearer, AccountCaller } from './account-caller.decorator';
-import { BearerRoute } from './bearer-route.decorator';
 
 /** Who the token belongs to: the CLI's `whoami` (docs/bearer-api.md, "Account"). */
-@Controller()
-export class AccountController {
+@Injectable()
+export class AccountAnswer {
   constructor(
     @Inject(BEARER_API_SETTINGS) private readonly settings: BearerApiSettings,
     private readonly limiter: RateLimiter,
@@ -23,10 +22,7 @@ export class AccountController {
     private readonly views: AccountViewCache,
   ) {}
 
-  // `/v1/me` is the legacy alias: the same handler, so the same buckets, body and headers.
-  @Get(['openapi/v1/account', 'v1/me'])
-  @BearerRoute(SCOPE.full)
-  async account(@AccountCaller() caller: AccountBearer): Promise<AccountResponse> {
+  async answer(caller: AccountBearer): Promise<AccountResponse> {
     // Per account on top of per token: one account cannot multiply its budget with many devices.
     await this.limiter.enforce(
       identityRateLimitKey.account(caller.accountId),
