@@ -1,9 +1,10 @@
 // The worker's audit throughput: audit events persisted per second by the real worker
 // (dist/worker, audit queue only) against a no-op BullMQ Worker on the same queue, the same Redis
-// and the same concurrency, in the same run. Each side gets its own N jobs in the producers'
-// shape (queue-contracts' jobRequest: name, payload, options, job id = event id), enqueued while
-// the queue is paused, so the clock covers draining only: resume, then wait until the queue is
-// empty and, for the real worker, until all N rows are in audit_logs.
+// and the same concurrency (the worker's default for the audit queue), in the same run. Each side
+// gets its own N jobs in the producers' shape (queue-contracts' jobRequest: name, payload,
+// options, job id = event id), enqueued while the queue is paused, so the clock covers draining
+// only: resume, then wait until the queue is empty and, for the real worker, until all N rows are
+// in audit_logs.
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -140,7 +141,11 @@ export default {
     const db = new pg.Client({ connectionString: ctx.database.url });
     await db.connect();
     const count = ctx.settings.auditJobs;
-    const concurrency = 10;
+    // Both sides run at the worker's own default for the audit queue: what a deployment gets.
+    const { DEFAULT_CONCURRENCY } = require(
+      join(ctx.root, 'dist/worker/apps/worker/src/app/default-concurrency.js'),
+    );
+    const concurrency = DEFAULT_CONCURRENCY[queueName];
     try {
       const noop = new Worker(queueName, async () => {}, {
         connection: connection(),
