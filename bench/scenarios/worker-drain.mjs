@@ -1,9 +1,10 @@
 // The worker's audit throughput: audit events persisted per second by the real worker
 // (dist/worker, audit queue only) against a no-op BullMQ Worker on the same queue, the same Redis
-// and the same concurrency, in the same run. Each side gets its own N jobs in the producers'
-// shape (queue-contracts' jobRequest: name, payload, options, job id = event id), enqueued while
-// the queue is paused, so the clock covers draining only: resume, then wait until the queue is
-// empty and, for the real worker, until all N rows are in audit_logs.
+// and the same concurrency (the worker's default for the audit queue), in the same run. Each side
+// gets its own N jobs in the producers' shape (queue-contracts' jobRequest: name, payload,
+// options, job id = event id), enqueued while the queue is paused, so the clock covers draining
+// only: resume, then wait until the queue is empty and, for the real worker, until all N rows are
+// in audit_logs.
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -13,7 +14,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { round } from '../load.mjs';
-import { freePort } from '../services.mjs';
+import { cpuMs, freePort } from '../services.mjs';
 
 const DRAIN_TIMEOUT_MS = 300_000;
 
@@ -57,14 +58,65 @@ async function drained(queue, isDone) {
   }
 }
 
-async function timedDrain(queue, contracts, count, isDone) {
+/**
+ * CPU time per event of the processes that drain the queue, in µs: this process (the no-op
+ * consumer runs here; on the real side it only polls), the worker and the Postgres backends of
+ * the bench database. Unlike events/s it barely moves with what else the machine runs, so it is
+ * what to compare builds by. Redis is shared with other work and left out.
+ */
+function cpuClock(ctx, processes) {
+  const backendMs = async () => {
+    const { rows } = await ctx.monitor.query(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1',
+      [ctx.database.name],
+    );
+    const byPid = new Map();
+    for (const { pid } of rows) {
+      try {
+        byPid.set(pid, cpuMs(pid));
+      } catch {
+        // A backend that ended between the query and the read.
+      }
+    }
+    return byPid;
+  };
+  const read = async () => ({
+    bench: (({ user, system }) => (user + system) / 1000)(process.cpuUsage()),
+    ...Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMs(pid)])),
+    backends: await backendMs(),
+  });
+  let before;
+  return {
+    async start() {
+      before = await read();
+    },
+    async perEvent(events) {
+      const after = await read();
+      let postgres = 0;
+      for (const [pid, ms] of after.backends) postgres += ms - (before.backends.get(pid) ?? 0);
+      const perEvent = (ms) => round((ms * 1000) / events, 1);
+      const spent = { bench: perEvent(after.bench - before.bench) };
+      for (const name of Object.keys(processes)) spent[name] = perEvent(after[name] - before[name]);
+      spent.postgres = perEvent(postgres);
+      return spent;
+    },
+  };
+}
+
+async function timedDrain(queue, contracts, count, isDone, cpu) {
   await queue.pause();
   const ids = await enqueue(queue, contracts, count);
+  await cpu.start();
   const started = performance.now();
   await queue.resume();
   await drained(queue, () => isDone(ids));
   const seconds = (performance.now() - started) / 1000;
-  return { events: count, seconds: round(seconds, 3), perSecond: round(count / seconds, 1) };
+  return {
+    events: count,
+    seconds: round(seconds, 3),
+    perSecond: round(count / seconds, 1),
+    cpuUsPerEvent: await cpu.perEvent(count),
+  };
 }
 
 export default {
@@ -89,7 +141,11 @@ export default {
     const db = new pg.Client({ connectionString: ctx.database.url });
     await db.connect();
     const count = ctx.settings.auditJobs;
-    const concurrency = 10;
+    // Both sides run at the worker's own default for the audit queue: what a deployment gets.
+    const { DEFAULT_CONCURRENCY } = require(
+      join(ctx.root, 'dist/worker/apps/worker/src/app/default-concurrency.js'),
+    );
+    const concurrency = DEFAULT_CONCURRENCY[queueName];
     try {
       const noop = new Worker(queueName, async () => {}, {
         connection: connection(),
@@ -99,7 +155,7 @@ export default {
       await noop.waitUntilReady();
       let baseline;
       try {
-        baseline = await timedDrain(queue, contracts, count, async () => true);
+        baseline = await timedDrain(queue, contracts, count, async () => true, cpuClock(ctx, {}));
       } finally {
         await noop.close();
       }
@@ -118,13 +174,19 @@ export default {
       });
       let real;
       try {
-        real = await timedDrain(queue, contracts, count, async (ids) => {
-          const { rows } = await db.query(
-            'SELECT count(*)::int AS n FROM audit_logs WHERE id = ANY($1::uuid[])',
-            [ids],
-          );
-          return rows[0].n === ids.length;
-        });
+        real = await timedDrain(
+          queue,
+          contracts,
+          count,
+          async (ids) => {
+            const { rows } = await db.query(
+              'SELECT count(*)::int AS n FROM audit_logs WHERE id = ANY($1::uuid[])',
+              [ids],
+            );
+            return rows[0].n === ids.length;
+          },
+          cpuClock(ctx, { worker: worker.pid }),
+        );
       } finally {
         await worker.stop();
       }

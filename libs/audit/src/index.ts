@@ -1,4 +1,5 @@
 export * from './audit-events';
+export { DEFAULT_AUDIT_BATCH_LIMITS } from './audit-log-batcher.service';
 export * from './audit-log.module';
 export * from './audit-log.service';
 export * from './audit-sink';

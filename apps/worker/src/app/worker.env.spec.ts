@@ -1,3 +1,4 @@
+import { DEFAULT_AUDIT_BATCH_LIMITS } from '@dify/audit';
 import { EnvValidationError, loadEnv } from '@dify/platform';
 import { readmeEnvMismatches } from '@dify/testing';
 import { concurrencyFor, DEFAULT_CONCURRENCY, workerEnvSchema } from './worker.env';
@@ -11,6 +12,11 @@ describe('worker env', () => {
     const config = loadEnv(workerEnvSchema, {});
     expect(config.WORKER_QUEUES).toEqual(['audit', 'mail', 'token-usage', 'maintenance']);
     expect(concurrencyFor(config, 'audit')).toBe(DEFAULT_CONCURRENCY.audit);
+  });
+
+  it('runs no more audit jobs at once by default than one batch of rows holds', () => {
+    // Each running job waits on the batch holding its row, so one batch can carry them all.
+    expect(DEFAULT_CONCURRENCY.audit).toBeLessThanOrEqual(DEFAULT_AUDIT_BATCH_LIMITS.maxSize);
   });
 
   it('takes per-queue concurrency overrides', () => {

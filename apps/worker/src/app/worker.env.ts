@@ -11,15 +11,9 @@ import {
 import { licensingEnv } from '@dify/licensing';
 import { mailEnv } from '../mail/mail.env';
 import { ALL_QUEUES, type QueueName } from '@dify/queue-contracts';
+import { DEFAULT_CONCURRENCY } from './default-concurrency';
 
-/** How many jobs of a queue one worker process runs at once, unless WORKER_CONCURRENCY says otherwise. */
-export const DEFAULT_CONCURRENCY: Readonly<Record<QueueName, number>> = {
-  audit: 10,
-  mail: 2,
-  // Each touch job waits for its batch to be written, so throughput is bounded by concurrency.
-  'token-usage': 100,
-  maintenance: 1,
-};
+export { DEFAULT_CONCURRENCY };
 
 /** `audit=10,mail=2`: per-queue overrides; queues not named keep their default. */
 function concurrencyOverrides(): EnvVar<Readonly<Partial<Record<QueueName, number>>>> {
