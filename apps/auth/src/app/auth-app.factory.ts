@@ -9,8 +9,8 @@ import {
 import { ConsoleCookies, ConsoleSessionService, CsrfTokens } from '@dify/identity';
 import { Logger } from 'nestjs-pino';
 import { registerDecisionAdmission } from '../device/decision-admission.hook';
+import { registerDeviceAuthorizationRoute } from '../device/device-authorization.route';
 import { registerDeviceTokenRoute } from '../device/device-token.route';
-import { registerIssuanceThrottle } from '../device/issuance-throttle.hook';
 import { registerMetadataRoutes } from '../device/metadata.routes';
 import { AuthModule } from './auth.module';
 import type { AuthConfig } from './auth.env';
@@ -26,7 +26,7 @@ export async function createAuthApp(config: AuthConfig): Promise<NestFastifyAppl
   const fastify = app.getHttpAdapter().getInstance();
   registerMetadataRoutes(fastify, config.CONSOLE_API_URL);
   const errors = new ErrorEnvelopeFilter(app.get(Logger), DEVICE_ERROR_STATUSES);
-  registerIssuanceThrottle(fastify, app.get(DeviceAuthorizationService));
+  registerDeviceAuthorizationRoute(fastify, app.get(DeviceAuthorizationService), errors);
   registerDecisionAdmission(
     fastify,
     app.get(ConsoleSessionService),
