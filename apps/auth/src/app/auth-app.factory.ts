@@ -6,10 +6,15 @@ import {
   DeviceDecisionService,
   DeviceTokenService,
 } from '@dify/device-flow';
-import { ConsoleCookies, ConsoleSessionService, CsrfTokens } from '@dify/identity';
+import {
+  AccountDirectory,
+  ConsoleCookies,
+  ConsoleSessionService,
+  CsrfTokens,
+} from '@dify/identity';
 import { Logger } from 'nestjs-pino';
-import { registerDecisionAdmission } from '../device/decision-admission.hook';
 import { registerDeviceAuthorizationRoute } from '../device/device-authorization.route';
+import { registerDeviceDecisionRoutes } from '../device/device-decision.route';
 import { registerDeviceTokenRoute } from '../device/device-token.route';
 import { registerMetadataRoutes } from '../device/metadata.routes';
 import { AuthModule } from './auth.module';
@@ -27,14 +32,14 @@ export async function createAuthApp(config: AuthConfig): Promise<NestFastifyAppl
   registerMetadataRoutes(fastify, config.CONSOLE_API_URL);
   const errors = new ErrorEnvelopeFilter(app.get(Logger), DEVICE_ERROR_STATUSES);
   registerDeviceAuthorizationRoute(fastify, app.get(DeviceAuthorizationService), errors);
-  registerDecisionAdmission(
-    fastify,
-    app.get(ConsoleSessionService),
-    app.get(ConsoleCookies),
-    app.get(CsrfTokens),
-    app.get(DeviceDecisionService),
+  registerDeviceDecisionRoutes(fastify, {
+    decisions: app.get(DeviceDecisionService),
+    accounts: app.get(AccountDirectory),
+    sessions: app.get(ConsoleSessionService),
+    cookies: app.get(ConsoleCookies),
+    csrf: app.get(CsrfTokens),
     errors,
-  );
+  });
   registerDeviceTokenRoute(fastify, app.get(DeviceTokenService), errors);
   return app;
 }
