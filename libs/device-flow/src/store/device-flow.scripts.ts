@@ -171,20 +171,6 @@ return 'NOT_PUBLISHED'
 `;
 
 /**
- * `read`: KEYS[1] = device key. Read-only. Reply: the remaining lifetime in ms (PTTL: -2 no key,
- * -1 no expiry), then `status`, `client_id`, `device_label`, `user_code`, `created_ip` (nil when
- * absent). One script rather than HMGET and PTTL in a MULTI: the fields and the lifetime still
- * describe the same moment, in one command instead of four, and unlike a MULTI it goes into the
- * same write as the commands sent beside it. A key that is not a hash fails the HMGET, and the
- * call with it.
- */
-export const READ_LUA = `
-local ttl = redis.call('PTTL', KEYS[1])
-local fields = redis.call('HMGET', KEYS[1], 'status', 'client_id', 'device_label', 'user_code', 'created_ip')
-return {ttl, fields[1], fields[2], fields[3], fields[4], fields[5]}
-`;
-
-/**
  * `release_guard`: KEYS[1] = approval guard key. ARGV: the caller's transition id. Deletes the
  * guard only for its owner, so an approval that outlived its 60 s guard cannot release the guard
  * a later approval now holds. Reply 1 (released) or 0.
@@ -205,7 +191,6 @@ export const DEVICE_FLOW_COMMANDS = {
   poll: 'deviceFlowPoll',
   transition: 'deviceFlowTransition',
   confirm: 'deviceFlowConfirm',
-  read: 'deviceFlowRead',
   releaseGuard: 'deviceFlowReleaseGuard',
 } as const;
 
@@ -216,6 +201,5 @@ export const DEVICE_FLOW_SCRIPTS: Readonly<
   poll: { name: DEVICE_FLOW_COMMANDS.poll, lua: POLL_LUA },
   transition: { name: DEVICE_FLOW_COMMANDS.transition, lua: TRANSITION_LUA },
   confirm: { name: DEVICE_FLOW_COMMANDS.confirm, lua: CONFIRM_LUA },
-  read: { name: DEVICE_FLOW_COMMANDS.read, lua: READ_LUA },
   releaseGuard: { name: DEVICE_FLOW_COMMANDS.releaseGuard, lua: RELEASE_GUARD_LUA },
 };

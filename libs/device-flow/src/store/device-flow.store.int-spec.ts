@@ -140,23 +140,6 @@ describe('DeviceFlowStore scripts (real Redis)', () => {
       expect(state?.ttlMs).toBeGreaterThan(895_000);
       expect(await store.readState(generateDeviceCode())).toBeNull();
     });
-
-    it('reads a state without expiry as -1, absent fields as empty, and fails on a non-hash', async () => {
-      const bare = generateDeviceCode();
-      await redis.hset(deviceFlowKey.deviceCode(bare), 'status', 'pending');
-      expect(await store.readState(bare)).toEqual({
-        status: 'pending',
-        clientId: '',
-        deviceLabel: '',
-        userCode: '',
-        createdIp: '',
-        ttlMs: -1,
-      });
-
-      const text = generateDeviceCode();
-      await redis.set(deviceFlowKey.deviceCode(text), 'not a hash');
-      await expect(store.readState(text)).rejects.toThrow(/WRONGTYPE/);
-    });
   });
 
   describe('poll', () => {

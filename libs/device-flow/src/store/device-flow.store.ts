@@ -179,17 +179,23 @@ export class DeviceFlowStore {
   }
 
   /**
-   * Reads a device state and its remaining lifetime, or null when there is none: the `read`
-   * script, so the fields and the lifetime describe the same moment.
+   * Reads a device state and its remaining lifetime, or null when there is none. HMGET and PTTL
+   * on the one key run in a MULTI so the fields and the lifetime describe the same moment.
    */
   async readState(deviceCode: string): Promise<DeviceStateView | null> {
-    const reply = await this.runScript('read', deviceFlowKey.deviceCode(deviceCode));
-    if (!Array.isArray(reply) || reply.length !== 6) throw unexpectedReply('read');
-    const [ttl, ...fields] = reply as unknown[];
-    if (typeof ttl !== 'number') throw unexpectedReply('read');
+    const key = deviceFlowKey.deviceCode(deviceCode);
+    const results = await this.redis
+      .multi()
+      .hmget(key, 'status', 'client_id', 'device_label', 'user_code', 'created_ip')
+      .pttl(key)
+      .exec();
+    if (!results || results.length !== 2) throw unexpectedReply('readState');
+    const [[fieldsError, fields], [ttlError, ttl]] = results;
+    if (fieldsError) throw fieldsError;
+    if (ttlError) throw ttlError;
     // PTTL -2: no such key (expired, consumed, or never issued).
-    if (ttl === -2) return null;
-    const [status, clientId, deviceLabel, userCode, createdIp] = fields.map((value) =>
+    if (ttl === -2 || !Array.isArray(fields) || typeof ttl !== 'number') return null;
+    const [status, clientId, deviceLabel, userCode, createdIp] = fields.map((value: unknown) =>
       typeof value === 'string' ? value : '',
     );
     return { status, clientId, deviceLabel, userCode, createdIp, ttlMs: ttl };
