@@ -282,6 +282,37 @@ describe('device flow (api, auth and worker processes)', () => {
     expectDeviceError(await (await poll(code.device_code)).json(), 'expired_token');
   });
 
+  it('refuses a signed-out session and the CSRF token of another session', async () => {
+    const code = await requestCode();
+    const [kept, ended] = await Promise.all([
+      signInToConsole(api.baseUrl, email, password),
+      signInToConsole(api.baseUrl, email, password),
+    ]);
+    const signedOut = await post(
+      '/console/api/logout',
+      {},
+      { cookie: ended.header(), 'x-csrf-token': ended.get('csrf_token') ?? '' },
+    );
+    expect(signedOut.status).toBe(200);
+
+    // The ended session's access cookie is still signed and unexpired; its session is not live.
+    const afterLogout = await decide('approve', code.user_code, ended);
+    expect(afterLogout.status).toBe(401);
+    expect(await afterLogout.json()).toMatchObject({ error: 'no_session' });
+    const otherCsrf = await post(
+      '/openapi/v1/oauth/device/approve',
+      { user_code: code.user_code },
+      { cookie: kept.header(), 'x-csrf-token': ended.get('csrf_token') ?? '' },
+    );
+    expect(otherCsrf.status).toBe(403);
+    expect(await otherCsrf.json()).toMatchObject({ error: 'csrf_mismatch' });
+
+    // Neither refusal touched the flow: the kept session still approves it.
+    expect(await (await decide('approve', code.user_code, kept)).json()).toEqual({
+      status: 'approved',
+    });
+  });
+
   it('requires a console session and the CSRF header to decide', async () => {
     const code = await requestCode();
     const anonymous = await post('/openapi/v1/oauth/device/approve', { user_code: code.user_code });

@@ -6,11 +6,16 @@ import {
   DeviceDecisionService,
   DeviceTokenService,
 } from '@dify/device-flow';
-import { ConsoleCookies, ConsoleSessionService, CsrfTokens } from '@dify/identity';
+import {
+  AccountDirectory,
+  ConsoleCookies,
+  ConsoleSessionService,
+  CsrfTokens,
+} from '@dify/identity';
 import { Logger } from 'nestjs-pino';
-import { registerDecisionAdmission } from '../device/decision-admission.hook';
+import { registerDeviceAuthorizationRoute } from '../device/device-authorization.route';
+import { registerDeviceDecisionRoutes } from '../device/device-decision.route';
 import { registerDeviceTokenRoute } from '../device/device-token.route';
-import { registerIssuanceThrottle } from '../device/issuance-throttle.hook';
 import { registerMetadataRoutes } from '../device/metadata.routes';
 import { AuthModule } from './auth.module';
 import type { AuthConfig } from './auth.env';
@@ -26,15 +31,15 @@ export async function createAuthApp(config: AuthConfig): Promise<NestFastifyAppl
   const fastify = app.getHttpAdapter().getInstance();
   registerMetadataRoutes(fastify, config.CONSOLE_API_URL);
   const errors = new ErrorEnvelopeFilter(app.get(Logger), DEVICE_ERROR_STATUSES);
-  registerIssuanceThrottle(fastify, app.get(DeviceAuthorizationService));
-  registerDecisionAdmission(
-    fastify,
-    app.get(ConsoleSessionService),
-    app.get(ConsoleCookies),
-    app.get(CsrfTokens),
-    app.get(DeviceDecisionService),
+  registerDeviceAuthorizationRoute(fastify, app.get(DeviceAuthorizationService), errors);
+  registerDeviceDecisionRoutes(fastify, {
+    decisions: app.get(DeviceDecisionService),
+    accounts: app.get(AccountDirectory),
+    sessions: app.get(ConsoleSessionService),
+    cookies: app.get(ConsoleCookies),
+    csrf: app.get(CsrfTokens),
     errors,
-  );
+  });
   registerDeviceTokenRoute(fastify, app.get(DeviceTokenService), errors);
   return app;
 }

@@ -5,8 +5,6 @@ import { DeviceFlowModule, deviceFlowSettingsFrom } from '@dify/device-flow';
 import { IdentityModule, identitySettingsFrom } from '@dify/identity';
 import { PlatformModule, RateLimitModule } from '@dify/platform';
 import { TokenIssuanceModule, tokenIssuanceSettingsFrom } from '@dify/tokens';
-import { DeviceAuthorizationController } from '../device/device-authorization.controller';
-import { DeviceDecisionController } from '../device/device-decision.controller';
 import { DeviceLookupController } from '../device/device-lookup.controller';
 import { DEVICE_TOKEN_PATHS } from '../device/device-token.route';
 import { RevocationController } from '../device/revocation.controller';
@@ -41,12 +39,7 @@ export class AuthModule {
         DeviceFlowModule.forRoot(deviceFlowSettingsFrom(config), { imports: [tokenIssuance] }),
         RateLimitModule,
       ],
-      controllers: [
-        DeviceAuthorizationController,
-        DeviceDecisionController,
-        DeviceLookupController,
-        RevocationController,
-      ],
+      controllers: [DeviceLookupController, RevocationController],
       providers: [{ provide: AUTH_CONFIG, useValue: config }],
     };
   }

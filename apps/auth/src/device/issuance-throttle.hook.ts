@@ -1,33 +1,25 @@
 import type { DeviceAuthorizationService } from '@dify/device-flow';
-import { OUTAGE_RETRY_AFTER_SECONDS, routedPath } from '@dify/http-edge';
+import { OUTAGE_RETRY_AFTER_SECONDS } from '@dify/http-edge';
 import { isDependencyOutage, RateLimitExceededError } from '@dify/platform';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-
-const CODE_PATHS = new Set(['/openapi/v1/oauth/device/code', '/v1/oauth/device/code']);
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 
 /**
- * Charges the per-IP issuance bucket before the body is even parsed
- * (docs/device-flow.md, "Rate limits"), so a flood of junk bodies is throttled like a flood of good
- * ones.
+ * The issuance route's `onRequest` hook: charges the per-IP issuance bucket before the body is
+ * even parsed (docs/device-flow.md, "Rate limits"), so a flood of junk bodies is throttled like a
+ * flood of good ones. A route hook runs for whatever spelling of the path the router matched, and
+ * no other route pays for the check.
  */
-export function registerIssuanceThrottle(
-  fastify: FastifyInstance,
-  authorization: DeviceAuthorizationService,
-): void {
-  fastify.addHook('onRequest', (request, reply, done) => {
-    // Callback style: every request passes here, and only issuance requests pay for a promise.
-    if (request.method !== 'POST' || !CODE_PATHS.has(routedPath(request))) {
-      done();
-      return;
-    }
+export function issuanceThrottle(authorization: DeviceAuthorizationService): onRequestHookHandler {
+  // Callback style: no promise of the hook's own on top of the bucket's.
+  return (request, reply, done) => {
     authorization.assertIssuanceAllowed(request.clientIp).then(
       () => done(),
       (error: unknown) => refuse(request, reply, error),
     );
-  });
+  };
 }
 
-/** Outside Nest's filters here, so the device envelope is written by hand. */
+/** A hook's refusal is written here, in the device envelope the protocol documents. */
 function refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
   void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
   if (error instanceof RateLimitExceededError) {

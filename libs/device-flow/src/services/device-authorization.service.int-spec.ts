@@ -129,7 +129,33 @@ describe('DeviceAuthorizationService (real Redis and Postgres)', () => {
       expect(await flowKeys()).toEqual(before);
     });
 
-    it('answers user_code_exhausted after five colliding claims, without starting a flow', async () => {
+    it('retries with fresh codes after a user-code collision and leaves nothing of the lost attempt', async () => {
+      const claim = harness.store.claimUserCode.bind(harness.store);
+      const claims = jest
+        .spyOn(harness.store, 'claimUserCode')
+        // Another flow takes the first user code just before this claim reaches Redis.
+        .mockImplementationOnce(async (userCode, deviceCode) => {
+          await harness.redis.set(deviceFlowKey.userCode(userCode), 'dc_other', 'EX', 60);
+          return claim(userCode, deviceCode);
+        });
+      const starts = jest.spyOn(harness.store, 'start');
+
+      const response = await service.start({ clientId: 'difyctl', ip: '203.0.113.13' });
+
+      expect(claims).toHaveBeenCalledTimes(2);
+      const [[lostUserCode, lostDeviceCode], [wonUserCode, wonDeviceCode]] = claims.mock.calls;
+      expect(response).toMatchObject({ user_code: wonUserCode, device_code: wonDeviceCode });
+      expect(wonUserCode).not.toBe(lostUserCode);
+      expect(wonDeviceCode).not.toBe(lostDeviceCode);
+      // The other flow keeps its code; the state written alongside the lost claim is gone.
+      expect(await harness.store.resolveUserCode(lostUserCode)).toBe('dc_other');
+      expect(starts).toHaveBeenCalledTimes(2);
+      expect(await harness.store.readState(lostDeviceCode)).toBeNull();
+      expect(await harness.store.resolveUserCode(wonUserCode)).toBe(wonDeviceCode);
+      expect((await harness.store.readState(wonDeviceCode))?.status).toBe('pending');
+    });
+
+    it('answers user_code_exhausted after five colliding claims, leaving no flow behind', async () => {
       const claims = jest.spyOn(harness.store, 'claimUserCode').mockResolvedValue(false);
       const starts = jest.spyOn(harness.store, 'start');
 
@@ -140,7 +166,23 @@ describe('DeviceAuthorizationService (real Redis and Postgres)', () => {
 
       expect(claims).toHaveBeenCalledTimes(5);
       expect(new Set(claims.mock.calls.map(([userCode]) => userCode)).size).toBe(5);
-      expect(starts).not.toHaveBeenCalled();
+      // Each state was sent with its claim, and each was taken back when its claim lost.
+      expect(starts).toHaveBeenCalledTimes(5);
+      for (const [, deviceCode] of claims.mock.calls) {
+        expect(await harness.store.readState(deviceCode)).toBeNull();
+      }
+    });
+
+    it('passes a failed claim on as it is, and takes the state back', async () => {
+      const claims = jest
+        .spyOn(harness.store, 'claimUserCode')
+        .mockRejectedValueOnce(new Error('Connection is closed.'));
+
+      const failed = service.start({ clientId: 'difyctl', ip: '203.0.113.14' });
+      await expect(failed).rejects.toThrow('Connection is closed.');
+
+      const [[, deviceCode]] = claims.mock.calls;
+      expect(await harness.store.readState(deviceCode)).toBeNull();
     });
 
     it('answers server_error when the state cannot be written, and gives the claim back', async () => {

@@ -19,7 +19,7 @@ import {
   DEVICE_FLOW_RATE_LIMIT_WINDOW_SECONDS,
   deviceFlowRateLimitKey,
 } from '../store/device-flow-rate-limit.keys';
-import { DeviceFlowStore } from '../store/device-flow.store';
+import { DeviceFlowStore, type NewDeviceState } from '../store/device-flow.store';
 
 /**
  * A device authorization request, as the HTTP layer parsed it
@@ -74,9 +74,9 @@ export class DeviceAuthorizationService {
   }
 
   /**
-   * Validates the request, then issues: choose the device code, claim a user code (up to 5
-   * tries), run `start`. Throws `invalid_request`, `unsupported_client` (before anything is
-   * written), `user_code_exhausted` or `server_error`.
+   * Validates the request, then issues: up to 5 times, choose a device code and a user code and
+   * send the user-code claim and the `start` script together. Throws `invalid_request`,
+   * `unsupported_client` (before anything is written), `user_code_exhausted` or `server_error`.
    */
   async start(request: DeviceAuthorizationRequest): Promise<DeviceAuthorizationResponse> {
     const clientId = request.clientId;
@@ -88,37 +88,76 @@ export class DeviceAuthorizationService {
       throw new DeviceFlowError(DEVICE_ERROR_CODES.unsupportedClient, 'client_id is not allowed');
     }
 
-    const deviceCode = generateDeviceCode();
-    const userCode = await this.claimUserCode(deviceCode);
-    let started: boolean;
-    try {
-      started = await this.store.start(deviceCode, {
-        userCode,
-        clientId,
-        deviceLabel,
-        createdAt: this.clock().toISOString(),
-        createdIp: request.ip,
-      });
-    } catch (error) {
-      this.logger.error({ err: error }, 'device flow state could not be written');
-      started = false;
-    }
-    if (!started) {
-      // The claim would otherwise point at a state that does not exist for the next 15 minutes.
-      await this.store.deleteUserCode(userCode).catch((error: unknown) => {
-        this.logger.warn({ err: error }, 'user code claim could not be released');
-      });
-      throw new DeviceFlowError(DEVICE_ERROR_CODES.serverError, 'the flow could not be started');
-    }
-
-    return {
-      device_code: deviceCode,
-      user_code: userCode,
-      verification_uri: this.verificationUri,
-      verification_uri_complete: `${this.verificationUri}?user_code=${encodeURIComponent(userCode)}`,
-      expires_in: DEVICE_FLOW.flowLifetimeSeconds,
-      interval: DEVICE_FLOW.pollIntervalSeconds,
+    const state = {
+      clientId,
+      deviceLabel,
+      createdAt: this.clock().toISOString(),
+      createdIp: request.ip,
     };
+    for (let attempt = 0; attempt < DEVICE_FLOW.userCodeClaimAttempts; attempt += 1) {
+      const deviceCode = generateDeviceCode();
+      const userCode = generateUserCode();
+      if (await this.claimAndStart(deviceCode, userCode, state)) {
+        return {
+          device_code: deviceCode,
+          user_code: userCode,
+          verification_uri: this.verificationUri,
+          verification_uri_complete: `${this.verificationUri}?user_code=${encodeURIComponent(userCode)}`,
+          expires_in: DEVICE_FLOW.flowLifetimeSeconds,
+          interval: DEVICE_FLOW.pollIntervalSeconds,
+        };
+      }
+    }
+    // 30^8 codes make five collisions in a row a sign of a flooded keyspace, not bad luck.
+    this.logger.error('no free user code after the maximum number of claims');
+    throw new DeviceFlowError(
+      DEVICE_ERROR_CODES.userCodeExhausted,
+      'no user code is available; try again',
+    );
+  }
+
+  /**
+   * One issuance attempt (docs/redis-state.md, "Issuance"): `SET user_code:<UC> <dc> NX EX 900`
+   * and `start` on the device key, sent in the same tick so the shared client pipelines them into
+   * one round trip. Each still names one key, so they work unchanged on a cluster. True when both
+   * took; false when the user code was taken, after deleting the state this attempt wrote (nobody
+   * knows its device code yet, so nobody can have seen it). Throws the claim's own error when the
+   * claim failed, and `server_error` when the claim took but the state was not written, after
+   * giving the claim back.
+   */
+  private async claimAndStart(
+    deviceCode: string,
+    userCode: string,
+    state: Omit<NewDeviceState, 'userCode'>,
+  ): Promise<boolean> {
+    const [claim, start] = await Promise.allSettled([
+      this.store.claimUserCode(userCode, deviceCode),
+      this.store.start(deviceCode, { ...state, userCode }),
+    ]);
+    const claimed = claim.status === 'fulfilled' && claim.value;
+    const started = start.status === 'fulfilled' && start.value;
+    if (claimed && started) return true;
+    if (start.status === 'rejected') {
+      this.logger.error({ err: start.reason as unknown }, 'device flow state could not be written');
+    }
+    if (!claimed) {
+      // `start` refuses an existing key, so a state it wrote is this attempt's own.
+      if (started) await this.forgetState(deviceCode);
+      if (claim.status === 'rejected') throw claim.reason;
+      return false;
+    }
+    // The claim would otherwise point at a state that does not exist for the next 15 minutes.
+    await this.store.deleteUserCode(userCode).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'user code claim could not be released');
+    });
+    throw new DeviceFlowError(DEVICE_ERROR_CODES.serverError, 'the flow could not be started');
+  }
+
+  /** Undoes the state of an attempt that lost its user code; it would expire on its own. */
+  private async forgetState(deviceCode: string): Promise<void> {
+    await this.store.deleteState(deviceCode).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'device state of a colliding attempt could not be deleted');
+    });
   }
 
   private deviceLabelOf(request: DeviceAuthorizationRequest): string {
@@ -132,19 +171,5 @@ export class DeviceAuthorizationService {
     return parsed.kind === 'valid'
       ? parsed.label
       : deviceLabelFromUserAgent(request.userAgent, request.clientId);
-  }
-
-  /** `SET user_code:<UC> <dc> NX EX 900` with fresh codes until one is free, at most 5 times. */
-  private async claimUserCode(deviceCode: string): Promise<string> {
-    for (let attempt = 0; attempt < DEVICE_FLOW.userCodeClaimAttempts; attempt += 1) {
-      const userCode = generateUserCode();
-      if (await this.store.claimUserCode(userCode, deviceCode)) return userCode;
-    }
-    // 30^8 codes make five collisions in a row a sign of a flooded keyspace, not bad luck.
-    this.logger.error('no free user code after the maximum number of claims');
-    throw new DeviceFlowError(
-      DEVICE_ERROR_CODES.userCodeExhausted,
-      'no user code is available; try again',
-    );
   }
 }

@@ -44,7 +44,7 @@ describe('DeviceFlowStore scripts (real Redis)', () => {
   const hash = (deviceCode: string) => redis.hgetall(deviceFlowKey.deviceCode(deviceCode));
   const pttl = (deviceCode: string) => redis.pttl(deviceFlowKey.deviceCode(deviceCode));
 
-  /** A pending flow as issuance leaves it: the user code claimed, then `start`. */
+  /** A pending flow as issuance leaves it: the user code claimed and `start` run. */
   async function pendingFlow(
     clientId = 'difyctl',
   ): Promise<{ deviceCode: string; userCode: string }> {
@@ -117,6 +117,13 @@ describe('DeviceFlowStore scripts (real Redis)', () => {
     it('claims a user code only once while it is in use', async () => {
       const { deviceCode, userCode } = await pendingFlow();
       expect(await store.claimUserCode(userCode, generateDeviceCode())).toBe(false);
+      expect(await store.resolveUserCode(userCode)).toBe(deviceCode);
+    });
+
+    it('deletes a state and nothing else', async () => {
+      const { deviceCode, userCode } = await pendingFlow();
+      await store.deleteState(deviceCode);
+      expect(await raw.exists(`${prefix}device_code:${deviceCode}`)).toBe(0);
       expect(await store.resolveUserCode(userCode)).toBe(deviceCode);
     });
 

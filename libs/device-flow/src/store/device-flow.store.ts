@@ -114,6 +114,14 @@ export class DeviceFlowStore {
     await this.redis.del(deviceFlowKey.userCode(userCode));
   }
 
+  /**
+   * Deletes a device state outright. Only for the undo of an issuance attempt whose user code was
+   * taken: every other end of a state goes through `poll` or its TTL.
+   */
+  async deleteState(deviceCode: string): Promise<void> {
+    await this.redis.del(deviceFlowKey.deviceCode(deviceCode));
+  }
+
   /** The `start` script: true when the pending state was written, false when the key existed. */
   async start(deviceCode: string, state: NewDeviceState): Promise<boolean> {
     const reply = await this.runScript(
