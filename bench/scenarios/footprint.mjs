@@ -1,6 +1,8 @@
 // Each service's cold start (spawn to the first 200 from /health/ready, polled every 20 ms) and
-// its resident memory once idle, each started fresh on its own against the bench database and
-// Redis prefix. Nothing else is under load while they start.
+// its resident memory once idle, each started fresh against the bench database and Redis prefix.
+// Nothing is under load while they start; the services started before one stay up, idle, so
+// that each can be read again once it has been idle long enough for V8 to settle (see below).
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, rssMb } from '../services.mjs';
 
@@ -11,8 +13,38 @@ const SERVICES = [
   { name: 'beat', script: 'dist/beat/main.js', portVar: 'BEAT_HEALTH_PORT' },
 ];
 const IDLE_MS = 5_000;
+// The first reading still holds start-up's young generation (grown to 16 MB semi-spaces while
+// every module was loaded); V8's memory reducer hands it back only once it sees the process
+// idle, checking in 8 s steps, which took 16-40 s after ready on this machine (bench/README.md,
+// "Memory"). The second reading is taken after that.
+const SETTLED_MS = 45_000;
 export const MAX_IDLE_RSS_MB = 120;
 export const MAX_COLD_START_MS = 2_000;
+
+async function startIdle(ctx, spec) {
+  const port = await freePort();
+  // api and auth answer health on their ops listener; worker and beat on their only port.
+  const healthPort = spec.opsPortVar ? await freePort() : port;
+  const ports = { [spec.portVar]: String(port) };
+  if (spec.opsPortVar) ports[spec.opsPortVar] = String(healthPort);
+  const service = await ctx.startService({
+    name: `${spec.name}-cold`,
+    script: spec.script,
+    port,
+    healthPort,
+    readyPollMs: 20,
+    env: { ...ctx.serviceEnv, ...ports, AUTH_INTERNAL_URL: ctx.urls.auth },
+  });
+  return { service, readyAt: performance.now() };
+}
+
+const rssCheck = (name, when, value) => ({
+  label: `${name} idle RSS ${when}`,
+  value,
+  unit: 'MB',
+  target: `≤ ${MAX_IDLE_RSS_MB}`,
+  ok: value <= MAX_IDLE_RSS_MB,
+});
 
 export default {
   id: 'footprint',
@@ -20,23 +52,23 @@ export default {
   target: { maxRssMb: MAX_IDLE_RSS_MB, maxStartMs: MAX_COLD_START_MS },
   async run(ctx) {
     const services = {};
-    for (const spec of SERVICES) {
-      const port = await freePort();
-      // api and auth answer health on their ops listener; worker and beat on their only port.
-      const healthPort = spec.opsPortVar ? await freePort() : port;
-      const ports = { [spec.portVar]: String(port) };
-      if (spec.opsPortVar) ports[spec.opsPortVar] = String(healthPort);
-      const service = await ctx.startService({
-        name: `${spec.name}-cold`,
-        script: spec.script,
-        port,
-        healthPort,
-        readyPollMs: 20,
-        env: { ...ctx.serviceEnv, ...ports, AUTH_INTERNAL_URL: ctx.urls.auth },
-      });
-      await sleep(IDLE_MS);
-      services[spec.name] = { coldStartMs: service.readyMs, idleRssMb: rssMb(service.pid) };
-      await service.stop();
+    const running = [];
+    try {
+      for (const spec of SERVICES) {
+        const started = await startIdle(ctx, spec);
+        running.push({ name: spec.name, ...started });
+        await sleep(IDLE_MS);
+        services[spec.name] = {
+          coldStartMs: started.service.readyMs,
+          idleRssMb: rssMb(started.service.pid),
+        };
+      }
+      for (const { name, service, readyAt } of running) {
+        await sleep(Math.max(0, readyAt + SETTLED_MS - performance.now()));
+        services[name].settledRssMb = rssMb(service.pid);
+      }
+    } finally {
+      for (const { service } of running) await service.stop();
     }
     const checks = Object.entries(services).flatMap(([name, figures]) => [
       {
@@ -46,14 +78,9 @@ export default {
         target: `≤ ${MAX_COLD_START_MS}`,
         ok: figures.coldStartMs <= MAX_COLD_START_MS,
       },
-      {
-        label: `${name} idle RSS`,
-        value: figures.idleRssMb,
-        unit: 'MB',
-        target: `≤ ${MAX_IDLE_RSS_MB}`,
-        ok: figures.idleRssMb <= MAX_IDLE_RSS_MB,
-      },
+      rssCheck(name, `after ${IDLE_MS / 1000} s`, figures.idleRssMb),
+      rssCheck(name, `after ${SETTLED_MS / 1000} s`, figures.settledRssMb),
     ]);
-    return { details: { idleMs: IDLE_MS, services }, checks };
+    return { details: { idleMs: IDLE_MS, settledMs: SETTLED_MS, services }, checks };
   },
 };
