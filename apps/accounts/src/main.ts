@@ -93,6 +93,10 @@ async function disable(
   email: string,
 ): Promise<void> {
   const config = loadEnvOrExit('accounts', redisEnv);
+  // Redis is opened only once the ban is in: BullMQ's connection, closed while still opening
+  // (say the account did not exist), emits an error nothing can listen for any more, and that
+  // crashed the command before it said why it failed.
+  const accountId = await accounts.disable(email);
   const redis = new Redis({
     ...redisOptionsFromUrl(config.REDIS_URL),
     keyPrefix: config.REDIS_KEY_PREFIX,
@@ -103,7 +107,6 @@ async function disable(
     bullRootOptions({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
   );
   try {
-    const accountId = await accounts.disable(email);
     const revoked = await new AccountTokenRevoker(
       dataSource,
       new OAuthAccessTokenRepository(dataSource),
