@@ -125,3 +125,22 @@ export function cpuMs(pid) {
   // utime and stime are fields 14 and 15 of stat(5), 12 and 13 counted from the state field.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
+
+/**
+ * CPU time so far of each Postgres backend serving the bench database, by pid: the scenarios
+ * that count Postgres's share diff two of these readings.
+ */
+export async function backendCpuMs(ctx) {
+  const { rows } = await ctx.monitor.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+    ctx.database.name,
+  ]);
+  const byPid = new Map();
+  for (const { pid } of rows) {
+    try {
+      byPid.set(pid, cpuMs(pid));
+    } catch {
+      // A backend that ended between the query and the read.
+    }
+  }
+  return byPid;
+}

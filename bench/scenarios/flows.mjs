@@ -10,7 +10,7 @@ import { Pool } from 'undici';
 import { createConsoleAccount, signIn } from '../console-account.mjs';
 import { CODE_PATH, codeRequest, POLL_PATH } from '../device-codes.mjs';
 import { answerLabel, round } from '../load.mjs';
-import { cpuMs } from '../services.mjs';
+import { backendCpuMs, cpuMs } from '../services.mjs';
 
 const APPROVE_PATH = '/openapi/v1/oauth/device/approve';
 const FLOW_CONCURRENCY = 16;
@@ -116,26 +116,11 @@ async function drive(pool, sessions, seconds) {
  * themselves: 2 × 1000 ms ÷ the total. Redis is shared with other work and left out.
  */
 async function cpuClock(ctx) {
-  const backendMs = async () => {
-    const { rows } = await ctx.monitor.query(
-      'SELECT pid FROM pg_stat_activity WHERE datname = $1',
-      [ctx.database.name],
-    );
-    const byPid = new Map();
-    for (const { pid } of rows) {
-      try {
-        byPid.set(pid, cpuMs(pid));
-      } catch {
-        // A backend that ended between the query and the read.
-      }
-    }
-    return byPid;
-  };
   const read = async () => ({
     api: cpuMs(ctx.services.api.pid),
     auth: cpuMs(ctx.services.auth.pid),
     driver: (({ user, system }) => (user + system) / 1000)(process.cpuUsage()),
-    backends: await backendMs(),
+    backends: await backendCpuMs(ctx),
   });
   const before = await read();
   return {

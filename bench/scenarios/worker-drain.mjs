@@ -14,7 +14,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { round } from '../load.mjs';
-import { cpuMs, freePort } from '../services.mjs';
+import { backendCpuMs, cpuMs, freePort } from '../services.mjs';
 
 const DRAIN_TIMEOUT_MS = 300_000;
 
@@ -65,25 +65,10 @@ async function drained(queue, isDone) {
  * what to compare builds by. Redis is shared with other work and left out.
  */
 function cpuClock(ctx, processes) {
-  const backendMs = async () => {
-    const { rows } = await ctx.monitor.query(
-      'SELECT pid FROM pg_stat_activity WHERE datname = $1',
-      [ctx.database.name],
-    );
-    const byPid = new Map();
-    for (const { pid } of rows) {
-      try {
-        byPid.set(pid, cpuMs(pid));
-      } catch {
-        // A backend that ended between the query and the read.
-      }
-    }
-    return byPid;
-  };
   const read = async () => ({
     bench: (({ user, system }) => (user + system) / 1000)(process.cpuUsage()),
     ...Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMs(pid)])),
-    backends: await backendMs(),
+    backends: await backendCpuMs(ctx),
   });
   let before;
   return {
