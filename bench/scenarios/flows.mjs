@@ -2,7 +2,9 @@
 // code, approve it from a signed-in console session (cookie + CSRF header), then poll until the
 // token comes back. Each flow is three dependent requests, so it is driven from Node (undici,
 // one keep-alive pool) rather than wrk; at the target of 300 flows/s that is about 900 req/s,
-// far below what the generator could send. Auth lets one account approve one code at a time
+// far below what the generator could send. As many flows run at once as the other scenarios
+// hold connections (`--connections`, 50 by default), so every scenario meets the services with
+// the same number of callers in flight. Auth lets one account approve one code at a time
 // (409 approve_in_progress otherwise), as a person does, so each concurrent flow has an
 // approver of its own, signed in once.
 import { performance } from 'node:perf_hooks';
@@ -13,7 +15,6 @@ import { answerLabel, round } from '../load.mjs';
 import { backendCpuMs, cpuMs } from '../services.mjs';
 
 const APPROVE_PATH = '/openapi/v1/oauth/device/approve';
-const FLOW_CONCURRENCY = 16;
 const ACCOUNTS_AT_ONCE = 4;
 // The approval is complete when the poll is sent, so the first poll must carry the token.
 const TOKEN = /"access_token"\s*:\s*"dfoa_/;
@@ -100,7 +101,7 @@ async function drive(pool, sessions, seconds) {
     ),
     flows: latencies.length,
     durationSeconds: round(elapsed, 2),
-    connections: FLOW_CONCURRENCY,
+    connections: sessions.length,
     errors,
     timeouts: 0,
     expectedAnswers: latencies.length,
@@ -155,9 +156,10 @@ export default {
   async run(ctx) {
     // A few operator commands at a time: sixteen Node processes booting at once on a loaded
     // machine have timed out connecting to Postgres.
+    const concurrency = ctx.load.connections;
     const accounts = [];
-    while (accounts.length < FLOW_CONCURRENCY) {
-      const batch = Math.min(ACCOUNTS_AT_ONCE, FLOW_CONCURRENCY - accounts.length);
+    while (accounts.length < concurrency) {
+      const batch = Math.min(ACCOUNTS_AT_ONCE, concurrency - accounts.length);
       accounts.push(
         ...(await Promise.all(
           Array.from({ length: batch }, () => createConsoleAccount(ctx.root, ctx.commandEnv)),
@@ -166,7 +168,7 @@ export default {
     }
     const sessions = [];
     for (const account of accounts) sessions.push(await signIn(ctx.urls.api, account));
-    const pool = new Pool(ctx.urls.api, { connections: FLOW_CONCURRENCY });
+    const pool = new Pool(ctx.urls.api, { connections: concurrency });
     try {
       if (ctx.load.warmup > 0) await drive(pool, sessions, ctx.load.warmup);
       const cpu = await cpuClock(ctx);
