@@ -13,10 +13,10 @@ const SERVICES = [
   { name: 'beat', script: 'dist/beat/main.js', portVar: 'BEAT_HEALTH_PORT' },
 ];
 const IDLE_MS = 5_000;
-// The first reading still holds start-up's young generation (grown to 16 MB semi-spaces while
-// every module was loaded); V8's memory reducer hands it back only once it sees the process
-// idle, checking in 8 s steps, which took 16-40 s after ready on this machine (bench/README.md,
-// "Memory"). The second reading is taken after that.
+// Each service gives back start-up's garbage and young generation before it listens (platform's
+// settleHeap); without that, V8's memory reducer did so only 16-40 s after ready on this machine
+// (bench/README.md, "Memory"). The second reading, after that time, shows whether anything grew
+// back while the service sat idle.
 const SETTLED_MS = 45_000;
 export const MAX_IDLE_RSS_MB = 120;
 export const MAX_COLD_START_MS = 2_000;

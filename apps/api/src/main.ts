@@ -6,6 +6,7 @@ import {
   exitGracefullyOnSignals,
   HealthService,
   loadEnvOrExit,
+  settleHeap,
   startService,
 } from '@dify/platform';
 import { Logger } from 'nestjs-pino';
@@ -23,6 +24,8 @@ async function bootstrap(): Promise<void> {
     connections: httpDrainOf(app),
     graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
   });
+  // Start-up's garbage is given back before the port opens (see settleHeap).
+  await settleHeap();
   await app.listen(config.API_PORT, config.HOST);
   // After the public port, so a probe that says ready means requests are being taken.
   const opsPort = await listenOps(app, { port: config.API_OPS_PORT, host: config.OPS_HOST });

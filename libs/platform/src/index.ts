@@ -23,6 +23,7 @@ export * from './metrics/metrics.service';
 export * from './process/graceful-shutdown';
 export * from './process/ops-context.factory';
 export * from './process/ops-listener.error';
+export * from './process/settle-heap';
 export * from './process/start-up-failure';
 export * from './queue/queue-connection';
 export * from './queue/write-batcher';

@@ -6,6 +6,7 @@ import { OpsServer } from '../health/ops-server';
 import { BootLogger } from '../logging/boot-logger';
 import { MetricsService } from '../metrics/metrics.service';
 import type { Closable } from './graceful-shutdown';
+import { settleHeap } from './settle-heap';
 
 export interface OpsContext extends Closable {
   readonly context: INestApplicationContext;
@@ -30,6 +31,8 @@ export async function createOpsContext(
   });
   const logger = context.get(Logger);
   context.useLogger(logger);
+  // Start-up's garbage goes before health says ready (see settleHeap).
+  await settleHeap();
   const ops = new OpsServer(context.get(HealthService), context.get(MetricsService));
   const opsPort = await ops.listen(listen.port, listen.host);
   return {
