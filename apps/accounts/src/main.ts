@@ -31,7 +31,12 @@ async function main(): Promise<void> {
 
   const config = loadEnvOrExit('accounts', databaseEnv);
   const dataSource = new DataSource(
-    dataSourceOptions({ url: config.DATABASE_URL, poolMax: 2, applicationName: 'dify-accounts' }),
+    dataSourceOptions({
+      url: config.DATABASE_URL,
+      poolMax: 2,
+      applicationName: 'dify-accounts',
+      preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+    }),
   );
   await dataSource.initialize();
   try {

@@ -17,7 +17,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const dataSource = new DataSource(
-    dataSourceOptions({ url: config.DATABASE_URL, poolMax: 1, applicationName: 'dify-migrate' }),
+    dataSourceOptions({
+      url: config.DATABASE_URL,
+      poolMax: 1,
+      applicationName: 'dify-migrate',
+      preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+    }),
   );
   await dataSource.initialize();
   try {

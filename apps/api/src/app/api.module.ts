@@ -34,6 +34,7 @@ export class ApiModule {
         DbModule.forRoot({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
           applicationName: 'dify-api',
         }),
         AuditModule.forService('api'),

@@ -31,6 +31,7 @@ export class AuthModule {
         DbModule.forRoot({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
           applicationName: 'dify-auth',
         }),
         AuditModule.forService('auth'),

@@ -45,6 +45,7 @@ export class WorkerModule {
         DbModule.forRoot({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
           applicationName: 'dify-worker',
         }),
         ...queues.map((queue) => BullModule.registerQueue({ name: queue })),

@@ -15,6 +15,11 @@ export const databaseEnv = {
     min: 1,
     max: 200,
   }),
+  DATABASE_PREPARED_STATEMENTS: env.bool({
+    description:
+      'Prepare each parameterised statement once per connection; false behind a transaction-mode pooler',
+    default: true,
+  }),
 } as const;
 
 export const redisEnv = {
