@@ -1,8 +1,4 @@
-import {
-  type DecisionAdmission,
-  type DeviceDecisionService,
-  DeviceFlowError,
-} from '@dify/device-flow';
+import { type DecisionAdmission, type DeviceDecisionService } from '@dify/device-flow';
 import type {
   AccountDirectory,
   ConsoleCookies,
@@ -67,13 +63,14 @@ export function registerDeviceDecisionRoutes(
     onRequest: admission,
     errorHandler,
     handler: async (request, reply) => {
-      const user = await caller.identify(request, request.decisionClaims);
-      const admitted = await admissionOf(request, user.accountId);
+      const { identity, account } = await caller.identify(request, request.decisionClaims);
+      const admitted = await admissionOf(request, identity.accountId);
       const userCode = userCodeOf(request);
       // The approver and every membership, loaded before anything touches tokens: a failure here
-      // mints nothing (docs/device-flow.md, "Approval").
-      const approver = await accounts.find(user.accountId);
-      if (!approver) throw new DeviceFlowError('no_session', 'sign in again');
+      // mints nothing (docs/device-flow.md, "Approval"). The account row is the one the session
+      // check read (it answered no_session had the account gone or stopped being active); only
+      // the memberships are read here.
+      const approver = await accounts.withMembershipsOf(account);
       const answer = await decisions.approve({
         admission: admitted,
         userCode,
@@ -90,8 +87,8 @@ export function registerDeviceDecisionRoutes(
     onRequest: admission,
     errorHandler,
     handler: async (request, reply) => {
-      const user = await caller.identify(request, request.decisionClaims);
-      const admitted = await admissionOf(request, user.accountId);
+      const { identity } = await caller.identify(request, request.decisionClaims);
+      const admitted = await admissionOf(request, identity.accountId);
       const userCode = userCodeOf(request);
       const answer = await decisions.deny({
         admission: admitted,

@@ -88,6 +88,23 @@ describe('AccountDirectory (real Postgres)', () => {
     expect(await directory.find(id)).toMatchObject({ memberships: [], defaultWorkspaceId: null });
   });
 
+  it('builds the same view from an account row already read, reading only the memberships', async () => {
+    const { id, email } = await account('Di');
+    const only = await join(id, { name: 'Only', ageDays: 3, role: 'owner', current: false });
+
+    expect(await directory.withMembershipsOf({ id, email, name: 'Di' })).toEqual(
+      await directory.find(id),
+    );
+    // The row handed in is the one shown: the account is not read again.
+    expect(await directory.withMembershipsOf({ id, email, name: 'Handed in' })).toEqual({
+      accountId: id,
+      email,
+      name: 'Handed in',
+      memberships: [{ id: only, name: 'Only', role: 'owner', current: false }],
+      defaultWorkspaceId: only,
+    });
+  });
+
   it('answers null for an id no account has', async () => {
     expect(await directory.find(generateUuidV7())).toBeNull();
   });

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AccountRepository, WorkspaceRepository, type WorkspaceRole } from '@dify/db';
+import {
+  AccountRepository,
+  type Membership,
+  WorkspaceRepository,
+  type WorkspaceRole,
+} from '@dify/db';
 import { defaultMembership } from '../workspaces/default-membership';
 
 /** One workspace the account belongs to, as every account view shows it. */
@@ -40,21 +45,42 @@ export class AccountDirectory {
       this.accounts.findById(accountId),
       this.workspaces.membershipsOf(accountId),
     ]);
-    if (!account) return null;
-    const shown = memberships.map(
-      ({ workspaceId, name, role, current }): AccountMembership => ({
-        id: workspaceId,
-        name,
-        role,
-        current,
-      }),
-    );
-    return {
-      accountId: account.id,
-      email: account.email,
-      name: account.name,
-      memberships: shown,
-      defaultWorkspaceId: defaultMembership(shown)?.id ?? null,
-    };
+    return account ? withMemberships(account, memberships) : null;
   }
+
+  /**
+   * The same view of an account row the caller has already read (the device approval has it
+   * from the session check), so only the memberships are asked for.
+   */
+  async withMembershipsOf(account: DirectoryAccount): Promise<AccountWithMemberships> {
+    return withMemberships(account, await this.workspaces.membershipsOf(account.id));
+  }
+}
+
+/** The account columns the view shows. */
+export interface DirectoryAccount {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+}
+
+function withMemberships(
+  account: DirectoryAccount,
+  memberships: readonly Membership[],
+): AccountWithMemberships {
+  const shown = memberships.map(
+    ({ workspaceId, name, role, current }): AccountMembership => ({
+      id: workspaceId,
+      name,
+      role,
+      current,
+    }),
+  );
+  return {
+    accountId: account.id,
+    email: account.email,
+    name: account.name,
+    memberships: shown,
+    defaultWorkspaceId: defaultMembership(shown)?.id ?? null,
+  };
 }

@@ -22,6 +22,12 @@ export interface IssuedSession {
   readonly csrfToken: string;
 }
 
+/** A live session of an active account, with the account's own columns (no secrets). */
+export interface SignedInAccount {
+  readonly identity: ConsoleIdentity;
+  readonly account: { readonly id: string; readonly email: string; readonly name: string };
+}
+
 const DAY_MS = 86_400_000;
 
 /**
@@ -141,19 +147,28 @@ export class ConsoleSessionService {
    * Used by the passport strategy on every console call.
    */
   async authenticate(claims: ConsoleAccessClaims): Promise<ConsoleIdentity | null> {
+    const signedIn = await this.signedInAccount(claims);
+    return signedIn ? { accountId: signedIn.account.id, sessionId: claims.sid } : null;
+  }
+
+  /**
+   * As `authenticate`, and the account row it checked: a caller that goes on to need the
+   * account (the device approval does) does not read it a second time.
+   */
+  async signedInAccount(claims: ConsoleAccessClaims): Promise<SignedInAccount | null> {
     // The session must have been issued to this account and not ended: a JWT naming any other
-    // sid, even correctly signed, stands for nothing. The rows are asked for while Redis answers
+    // sid, even correctly signed, stands for nothing. The row is asked for while Redis answers
     // (one round trip per console request instead of two); a revoked session still answers
     // null whatever the database says, as when they were asked one after the other.
-    const rows = Promise.all([
-      this.accounts.findById(claims.sub),
-      this.sessions.isLive(claims.sid, claims.sub),
-    ]);
-    rows.catch(() => undefined);
+    const row = this.sessions.accountOfLiveSession(claims.sid, claims.sub);
+    row.catch(() => undefined);
     if (await this.revocations.isRevoked(claims.sid)) return null;
-    const [account, live] = await rows;
-    if (account?.status !== 'active' || !live) return null;
-    return { accountId: account.id, sessionId: claims.sid };
+    const account = await row;
+    if (account?.status !== 'active') return null;
+    return {
+      identity: { accountId: account.id, sessionId: claims.sid },
+      account: { id: account.id, email: account.email, name: account.name },
+    };
   }
 
   /**
