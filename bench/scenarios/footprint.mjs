@@ -1,7 +1,8 @@
 // Each service's cold start (spawn to the first 200 from /health/ready, polled every 20 ms) and
-// its resident memory once idle, each started fresh against the bench database and Redis prefix.
-// Nothing is under load while they start; the services started before one stay up, idle, so
-// that each can be read again once it has been idle long enough for V8 to settle (see below).
+// its resident memory once idle, each started fresh against the bench database and a Redis prefix
+// of its own. Nothing is under load while they start; the services started before one stay up,
+// idle, so that each can be read again once it has been idle long enough for V8 to settle (see
+// below).
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, rssMb } from '../services.mjs';
@@ -18,6 +19,10 @@ const IDLE_MS = 5_000;
 // (bench/README.md, "Memory"). The second reading, after that time, shows whether anything grew
 // back while the service sat idle.
 const SETTLED_MS = 45_000;
+// The earlier scenarios leave jobs on the bench prefix's queues that no worker consumed (flows
+// alone enqueue tens of thousands of audit and token-touch jobs); a worker started there would
+// drain that backlog and be measured busy, not idle. Its own prefix starts every queue empty.
+const footprintPrefix = (ctx) => `${ctx.keyPrefix}footprint:`;
 export const MAX_IDLE_RSS_MB = 120;
 export const MAX_COLD_START_MS = 2_000;
 
@@ -33,7 +38,12 @@ async function startIdle(ctx, spec) {
     port,
     healthPort,
     readyPollMs: 20,
-    env: { ...ctx.serviceEnv, ...ports, AUTH_INTERNAL_URL: ctx.urls.auth },
+    env: {
+      ...ctx.serviceEnv,
+      ...ports,
+      REDIS_KEY_PREFIX: footprintPrefix(ctx),
+      AUTH_INTERNAL_URL: ctx.urls.auth,
+    },
   });
   return { service, readyAt: performance.now() };
 }
